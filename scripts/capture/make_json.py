@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""Build client.txt, scenario.json and expected.json for one captured scenario.
+
+    make_json.py --fixture fixtures/NAME --meta /tmp/tcpdiag-capture.X/NAME
+
+Called by capture-tcpdump.sh after the capture. The expected analysis is
+derived from the scenario SETUP (spec.json written by the capture script: what
+was blocked how, which sysctls) and a model of the Linux kernel, and then
+CHECKED against the real capture (tshark over capture.pcap, grep over
+tcpdump-nn.txt) and against what each client really got (errno, elapsed).
+Observed values that the capture defines (client port, SYNs sent) are taken
+from the capture; every disagreement with the model is written into "notes"
+and into the summary as MISMATCH. Nothing here reads any analyzer output.
+
+Kernel model (net/ipv4/tcp_timer.c, Linux >= 6.5 with tcp_syn_linear_timeouts):
+  RTO starts at 1 s (TCP_TIMEOUT_INIT). At every retransmission-timer expiry:
+    1. give up (ETIMEDOUT) if retransmits >= N + L          (count cap)
+       or if now - first_SYN >= model(N) = (2^(N+1) - 1) s  (time cap, N <= 6;
+          above 6: 127 s + 120 s * (N - 6))
+    2. else retransmit the SYN, retransmits += 1 (total_rto += 1), and double
+       the RTO (max 120 s) only if total_rto > L.
+  N = net.ipv4.tcp_syn_retries, L = net.ipv4.tcp_syn_linear_timeouts.
+SYN-ACK retransmits by a listener (request sock): 1 s << num_timeout, i.e. at
+1, 3, 7, 15, 31 s after the first SYN-ACK, at most tcp_synack_retries of them.
+
+ICMP errors in SYN-SENT (tcp_v4_err / tcp_v6_err): the connect is aborted with
+the ICMP's errno -- but only if the socket is not locked by its owner at that
+moment. An ICMP that arrives while the connecting process holds the socket
+lock is only stored as a soft error (sk_err_soft; counter
+TcpExtLockDroppedIcmps). An iptables REJECT on lo or on a veth generates the
+ICMP synchronously inside the client's connect() system call (the SYN is
+delivered and answered in the softirq run when connect() re-enables bottom
+halves), i.e. while the socket is locked: the first ICMP is ignored, the SYN is
+retransmitted at the 1 s RTO (timer context, socket not locked) and the ICMP
+answering the retransmission aborts the connect. Spec key icmpWhileLocked
+(default true) says which case a group is in. (A TCP RST is not affected: it is
+queued to the socket backlog and processed when connect() releases the lock.)
+"""
+import argparse
+import errno as errnomod
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+
+RTO_INIT = 1.0
+RTO_MAX = 120.0
+
+STRERROR_TO_NAME = {}
+for _num, _name in errnomod.errorcode.items():
+    STRERROR_TO_NAME.setdefault(os.strerror(_num), _name)
+
+# kind -> (outcome, errno, description of the rejecting packet)
+KINDS = {
+    "drop": ("timeout", "ETIMEDOUT", "no answer (iptables DROP)"),
+    "rst": ("refused", "ECONNREFUSED", "TCP RST"),
+    "icmp-port-unreachable": ("refused", "ECONNREFUSED", "ICMP type 3 code 3 (port unreachable)"),
+    "icmp-host-unreachable": ("unreachable", "EHOSTUNREACH", "ICMP type 3 code 1 (host unreachable)"),
+    "icmp-host-prohibited": ("unreachable", "EHOSTUNREACH", "ICMP type 3 code 10 (host administratively prohibited)"),
+    "icmp-net-unreachable": ("unreachable", "ENETUNREACH", "ICMP type 3 code 0 (net unreachable)"),
+    "icmp6-adm-prohibited": ("unreachable", "EACCES", "ICMPv6 type 1 code 1 (administratively prohibited)"),
+    "accept": ("established", None, "SYN-ACK"),
+    "accept-after-drop": ("established", None, "SYN-ACK once the DROP rule was removed"),
+    "synack-ack-dropped": ("established", None, "SYN-ACK (client's ACKs dropped at the server)"),
+}
+ICMP_EXPECT = {  # kind -> (is_v6, type, code)
+    "icmp-port-unreachable": (False, 3, 3),
+    "icmp-host-unreachable": (False, 3, 1),
+    "icmp-host-prohibited": (False, 3, 10),
+    "icmp-net-unreachable": (False, 3, 0),
+    "icmp6-adm-prohibited": (True, 1, 1),
+}
+
+
+def model_timeout(n):
+    """tcp_model_timeout(): seconds after the first SYN at which the kernel gives up."""
+    thresh = int(math.log2(RTO_MAX / RTO_INIT))  # ilog2(120) = 6
+    if n <= thresh:
+        return ((2 << n) - 1) * RTO_INIT
+    return ((2 << thresh) - 1) * RTO_INIT + RTO_MAX * (n - thresh)
+
+
+def syn_schedule(n, lin):
+    """Ideal SYN send times (s after the first SYN), give-up time, and which cap ended it."""
+    cap_count = n + lin
+    cap_time = model_timeout(n)
+    t, rto, retrans, total_rto = 0.0, RTO_INIT, 0, 0
+    syns = [0.0]
+    while True:
+        t += rto
+        if retrans >= cap_count:
+            return syns, t, f"count cap (retransmits {retrans} >= N+L = {cap_count})"
+        if t >= cap_time:
+            return syns, t, f"time cap ({fmt(t)} s >= model(N={n}) = {fmt(cap_time)} s)"
+        total_rto += 1
+        retrans += 1
+        syns.append(t)
+        if total_rto > lin:
+            rto = min(rto * 2, RTO_MAX)
+        if len(syns) > 200:
+            raise RuntimeError("runaway model")
+
+
+def synack_schedule(retries):
+    return [float((1 << k) - 1) for k in range(0, retries + 1)]  # 0,1,3,7,15,31
+
+
+def fmt(x):
+    s = f"{x:.3f}".rstrip("0").rstrip(".")
+    return s if s else "0"
+
+
+def read(path, default=""):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return default
+
+
+def kv_file(path):
+    d = {}
+    for line in read(path).splitlines():
+        if "=" in line:
+            k, v = line.split("=", 1)
+            d[k.strip()] = v.strip()
+    return d
+
+
+def run_tshark(pcap, dfilter, fields, commands):
+    cmd = ["tshark", "-n", "-r", pcap, "-Y", dfilter, "-T", "fields",
+           "-E", "separator=/t", "-E", "occurrence=a", "-E", "aggregator=,"]
+    for f in fields:
+        cmd += ["-e", f]
+    commands.append(" ".join(q(c) for c in cmd))
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        raise RuntimeError(f"tshark failed: {res.stderr}")
+    rows = []
+    for line in res.stdout.splitlines():
+        parts = line.split("\t")
+        parts += [""] * (len(fields) - len(parts))
+        rows.append(dict(zip(fields, parts)))
+    return rows
+
+
+def q(s):
+    if re.fullmatch(r"[A-Za-z0-9_./:=,+@%-]+", s):
+        return s
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def first(v):
+    return v.split(",")[0] if v else ""
+
+
+def last(v):
+    return v.split(",")[-1] if v else ""
+
+
+def parse_client(out, rc):
+    """What the client reported: ('OK'|'ETIMEDOUT'|..., connect_seconds or None, local_port or None)."""
+    m = re.search(r"^connect \S+ \d+ -> (\w+) after ([\d.]+) s", out, re.M)
+    if m:
+        port = None
+        pm = re.search(r"^local (?:\S+ )?port (\d+)", out, re.M)
+        if pm:
+            port = int(pm.group(1))
+        return m.group(1), float(m.group(2)), port
+    m = re.search(r"Unable to connect to remote host: (.+)$", out, re.M)  # telnet
+    if m:
+        return STRERROR_TO_NAME.get(m.group(1).strip(), m.group(1).strip()), None, None
+    if re.search(r"^Connected to ", out, re.M):
+        return "OK", None, None
+    m = re.search(r"^nc: connect to .* failed: (.+)$", out, re.M)  # openbsd nc
+    if m:
+        return STRERROR_TO_NAME.get(m.group(1).strip(), m.group(1).strip()), None, None
+    if re.search(r"succeeded!", out):
+        return "OK", None, None
+    m = re.search(r"http_code=(\d+)", out)  # curl -w
+    if m and rc == 0:
+        pm = re.search(r"local_port=(\d+)", out)
+        return "OK", None, int(pm.group(1)) if pm else None
+    if rc == 7:
+        return "curl-exit-7 (failed to connect)", None, None
+    return None, None, None
+
+
+def parse_counters(text):
+    """/proc/net/netstat + snmp ('Proto: names' / 'Proto: values' line pairs) and snmp6 ('Name value')."""
+    out, lines = {}, text.splitlines()
+    i = 0
+    while i < len(lines):
+        a = lines[i].split()
+        if a and a[0].endswith(":") and i + 1 < len(lines):
+            b = lines[i + 1].split()
+            if b and b[0] == a[0] and len(a) == len(b) and not re.fullmatch(r"-?\d+", a[1] if len(a) > 1 else "0"):
+                for k, v in zip(a[1:], b[1:]):
+                    if re.fullmatch(r"-?\d+", v):
+                        out[a[0][:-1] + k] = int(v)
+                i += 2
+                continue
+        if len(a) == 2 and re.fullmatch(r"-?\d+", a[1]) and not a[0].endswith(":"):
+            out[a[0]] = int(a[1])
+        i += 1
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fixture", required=True)
+    ap.add_argument("--meta", required=True)
+    a = ap.parse_args()
+    D, M = a.fixture, a.meta
+    scenario = os.path.basename(os.path.normpath(D))
+    spec = json.loads(read(os.path.join(M, "spec.json")))
+    commands = [c for c in read(os.path.join(M, "commands")).splitlines() if c.strip()]
+    sysctls = kv_file(os.path.join(M, "sysctls"))
+    sysctls_typed = {k: (int(v) if re.fullmatch(r"-?\d+", v) else v) for k, v in sysctls.items()}
+    tools = kv_file(os.path.join(os.path.dirname(os.path.normpath(M)), "tools"))
+    tools["client"] = read(os.path.join(M, "client_tool")).strip()
+    extra = json.loads(read(os.path.join(M, "extra.json"), "{}"))
+
+    # ---------------------------------------------------------------- clients
+    cdir = os.path.join(M, "clients")
+    clients = {}
+    for name in sorted(os.listdir(cdir), key=int):
+        p = os.path.join(cdir, name)
+        c = {
+            "cmd": read(os.path.join(p, "cmd")).strip(),
+            "out": read(os.path.join(p, "out")),
+            "rc": int(read(os.path.join(p, "rc"), "-1").strip() or -1),
+            "elapsed": float(read(os.path.join(p, "elapsed"), "nan").strip()),
+        }
+        c["result"], c["connect_s"], c["local_port"] = parse_client(c["out"], c["rc"])
+        clients[int(name)] = c
+    with open(os.path.join(D, "client.txt"), "w") as f:
+        multi = len(clients) > 1
+        for i, c in clients.items():
+            if multi:
+                f.write(f"# client {i}: {c['cmd']}\n")
+            f.write(c["out"])
+            if c["out"] and not c["out"].endswith("\n"):
+                f.write("\n")
+            f.write(f"exit={c['rc']}\nelapsed={c['elapsed']:.3f}\n")
+            if multi:
+                f.write("\n")
+
+    # ---------------------------------------------------------------- capture
+    pcap = os.path.join(D, "capture.pcap")
+    tfields = ["frame.time_epoch", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst",
+               "tcp.dstport", "tcp.flags"]
+    tcp = []
+    for r in run_tshark(pcap, "tcp && !icmp && !icmpv6", tfields, commands):
+        tcp.append({
+            "t": float(r["frame.time_epoch"]),
+            "src": r["ip.src"] or r["ipv6.src"], "sport": int(r["tcp.srcport"]),
+            "dst": r["ip.dst"] or r["ipv6.dst"], "dport": int(r["tcp.dstport"]),
+            "flags": int(r["tcp.flags"], 16),
+        })
+        # tcp.flags bits: FIN 1, SYN 2, RST 4, PSH 8, ACK 0x10
+    ifields = ["frame.time_epoch", "icmp.type", "icmp.code", "icmpv6.type", "icmpv6.code",
+               "tcp.srcport", "tcp.dstport"]
+    icmps = []
+    for r in run_tshark(pcap, "icmp || icmpv6", ifields, commands):
+        v6 = bool(r["icmpv6.type"])
+        icmps.append({
+            "t": float(r["frame.time_epoch"]), "v6": v6,
+            "type": int(first(r["icmpv6.type"] if v6 else r["icmp.type"])),
+            "code": int(first(r["icmpv6.code"] if v6 else r["icmp.code"])),
+            "sport": int(last(r["tcp.srcport"])) if r["tcp.srcport"] else None,
+            "dport": int(last(r["tcp.dstport"])) if r["tcp.dstport"] else None,
+        })
+    nn_text = read(os.path.join(D, "tcpdump-nn.txt"))
+    counters = parse_counters(read(os.path.join(M, "netstat.txt")))
+    locked_icmp_attempts = 0
+
+    attempts, notes, summary, problems, observed = [], [], [], [], []
+    for gi, g in enumerate(spec["groups"]):
+        kind = g["kind"]
+        outcome, errno_name, answer = KINDS[kind]
+        sip, sport, fam = g["server"]["ip"], int(g["server"]["port"]), g["family"]
+        n = int(g.get("N", sysctls_typed.get("net.ipv4.tcp_syn_retries")))
+        lin = int(g.get("L", sysctls_typed.get("net.ipv4.tcp_syn_linear_timeouts")))
+        syns_model, giveup, giveup_why = syn_schedule(n, lin)
+        conns = {}
+        for p in tcp:
+            if p["dst"] == sip and p["dport"] == sport and (p["flags"] & 0x12) == 0x02:
+                conns.setdefault((p["src"], p["sport"]), []).append(p["t"])
+        gclients = [clients[i] for i in g["clients"]]
+        if len(conns) != len(gclients):
+            problems.append(f"{sip}:{sport}: {len(conns)} connections in the capture, "
+                            f"{len(gclients)} clients started")
+        for (cip, cport), syn_ts in sorted(conns.items(), key=lambda kv: kv[1][0]):
+            t0 = syn_ts[0]
+            offs = [t - t0 for t in syn_ts]
+            chk = []  # (ok, text)
+            from_srv = [p for p in tcp if p["src"] == sip and p["sport"] == sport
+                        and p["dst"] == cip and p["dport"] == cport]
+            synacks = [p["t"] - t0 for p in from_srv if (p["flags"] & 0x12) == 0x12]
+            rsts = [p["t"] - t0 for p in from_srv if p["flags"] & 0x04]
+            icmp_hits = [i for i in icmps if i["sport"] == cport and i["dport"] == sport]
+            # grep cross-check on the rendered text
+            if fam == "ipv6":
+                pat = re.compile(re.escape(f"{cip}.{cport} > {sip}.{sport}: Flags [S],"))
+            else:
+                pat = re.compile(re.escape(f"{cip}.{cport} > {sip}.{sport}: Flags [S],"))
+            grep_syns = sum(1 for line in nn_text.splitlines() if pat.search(line))
+            chk.append((grep_syns == len(syn_ts),
+                        f"tcpdump-nn.txt has {grep_syns} SYN lines, tshark {len(syn_ts)}"))
+            att = {
+                "client": {"ip": cip, "port": cport},
+                "server": {"ip": sip, "port": sport},
+                "family": fam,
+                "outcome": outcome,
+                "errno": errno_name,
+                "synSent": len(syn_ts),
+                "synRetransmits": len(syn_ts) - 1,
+                "tcpSynRetries": None,
+                "linearTimeouts": None,
+                "timeoutSeconds": None,
+            }
+            desc = f"{cip}:{cport} -> {sip}:{sport}"
+            obs_s = "[" + ", ".join(fmt(o) for o in offs) + "]"
+            if kind == "drop":
+                att["tcpSynRetries"], att["linearTimeouts"] = n, lin
+                att["timeoutSeconds"] = int(giveup) if giveup == int(giveup) else giveup
+                mod_s = "[" + ", ".join(fmt(o) for o in syns_model) + "]"
+                chk.append((len(syn_ts) == len(syns_model),
+                            f"SYNs observed {len(syn_ts)}, model (N={n}, L={lin}) {len(syns_model)}"))
+                if len(syn_ts) == len(syns_model):
+                    late = [o - m for o, m in zip(offs, syns_model)]
+                    ok = all(-0.02 <= o - m <= 0.15 + 0.15 * m for o, m in zip(offs, syns_model))
+                    chk.append((ok, f"SYN offsets observed {obs_s} s vs model {mod_s} s "
+                                    f"(max lateness {fmt(max(late))} s)"))
+                else:
+                    chk.append((False, f"SYN offsets observed {obs_s} s vs model {mod_s} s"))
+                chk.append((not synacks and not rsts and not icmp_hits,
+                            f"server answers: {len(synacks)} SYN-ACK, {len(rsts)} RST, {len(icmp_hits)} ICMP"))
+                model_txt = (f"kernel model N={n} L={lin}: SYNs at {mod_s} s, gives up at "
+                             f"{fmt(giveup)} s by the {giveup_why}")
+            elif kind == "rst":
+                chk.append((len(rsts) >= 1 and len(syn_ts) == 1,
+                            f"{len(syn_ts)} SYN, RST from server after {fmt(rsts[0]) if rsts else '-'} s"))
+                model_txt = "RST answers the first SYN: connect fails at once with ECONNREFUSED, no SYN retransmit"
+            elif kind in ICMP_EXPECT:
+                v6, ty, co = ICMP_EXPECT[kind]
+                locked = bool(g.get("icmpWhileLocked", True))
+                exp_syns = 2 if locked else 1
+                locked_icmp_attempts += 1 if locked else 0
+                good = [i for i in icmp_hits if i["v6"] == v6 and i["type"] == ty and i["code"] == co]
+                good_offs = "[" + ", ".join(fmt(i["t"] - t0) for i in good) + "]"
+                chk.append((len(good) == exp_syns and len(icmp_hits) == len(good),
+                            f"{len(icmp_hits)} ICMP error(s) quoting this connection at {good_offs} s, "
+                            f"{len(good)} of {answer}; model {exp_syns}"))
+                chk.append((len(syn_ts) == exp_syns, f"{len(syn_ts)} SYN(s) sent; model {exp_syns}"))
+                if locked:
+                    model_txt = (f"{answer} is generated synchronously inside the client's connect() while the "
+                                 f"socket is locked, so the kernel keeps it only as a soft error (LockDroppedIcmps) "
+                                 f"and goes on; the SYN is retransmitted at the 1 s RTO, the ICMP answering it "
+                                 f"is processed with the socket unlocked and aborts the connect with {errno_name}: "
+                                 f"2 SYNs, 2 ICMPs, connect() fails after ~1 s")
+                    if len(offs) >= 2:
+                        chk.append((0.98 <= offs[1] <= 1.3, f"retransmitted SYN {fmt(offs[1])} s after the first (RTO 1 s)"))
+                else:
+                    dly = float(g.get("icmpDelay", 0))
+                    model_txt = (f"{answer} arrives {fmt(dly)} s after the SYN, while connect() sleeps with the "
+                                 f"socket unlocked: the kernel aborts the connect at once with {errno_name}; "
+                                 f"1 SYN, no retransmit")
+            elif kind == "accept":
+                chk.append((len(synacks) >= 1 and len(syn_ts) == 1,
+                            f"{len(syn_ts)} SYN, {len(synacks)} SYN-ACK"))
+                model_txt = "listener answers the first SYN with SYN-ACK: established"
+            elif kind == "accept-after-drop":
+                rem = extra.get("dropRuleRemoved", {}).get("epoch")
+                rem_off = float(rem) - t0 if rem is not None else None
+                exp_n = sum(1 for m in syns_model if rem_off is not None and m < rem_off) + 1
+                mod_s = "[" + ", ".join(fmt(m) for m in syns_model[:exp_n]) + "]"
+                chk.append((len(syn_ts) == exp_n,
+                            f"SYNs observed {len(syn_ts)} {obs_s} s; model (N={n}, L={lin}) with the DROP "
+                            f"removed {fmt(rem_off) if rem_off is not None else '?'} s after the first SYN: "
+                            f"{exp_n} {mod_s} s"))
+                chk.append((len(synacks) >= 1, f"{len(synacks)} SYN-ACK after {fmt(synacks[0]) if synacks else '-'} s"))
+                model_txt = (f"DROP removed {fmt(rem_off) if rem_off is not None else '?'} s after the first SYN; "
+                             f"the next SYN of the schedule (N={n}, L={lin}) gets a SYN-ACK")
+            elif kind == "synack-ack-dropped":
+                hold = float(g.get("hold", 8))
+                retries = int(sysctls_typed.get("net.ipv4.tcp_synack_retries", 5))
+                sched = synack_schedule(retries)
+                first_sa = synacks[0] if synacks else 0.0
+                exp_sa = [s for s in sched if s < hold]
+                # SYN-ACKs sent before the client's FIN (which completes the handshake)
+                fin_t = min([p["t"] - t0 for p in tcp if p["src"] == cip and p["sport"] == cport
+                             and p["flags"] & 0x01] or [float("inf")])
+                before_fin = [s for s in synacks if s < fin_t]
+                rel = [s - first_sa for s in before_fin]
+                chk.append((len(before_fin) == len(exp_sa),
+                            f"SYN-ACKs before the client's FIN: observed {len(before_fin)} at "
+                            f"[{', '.join(fmt(s) for s in rel)}] s after the first SYN-ACK; model "
+                            f"(tcp_synack_retries={retries}, RTO 1 s doubling) within the {fmt(hold)} s hold: "
+                            f"{len(exp_sa)} at [{', '.join(fmt(s) for s in exp_sa)}] s"))
+                att["synAckSent"] = len(before_fin)
+                model_txt = ("client side established after the first SYN-ACK; the server's final-ACK "
+                             "never arrives, so the listener retransmits the SYN-ACK (request sock timer)")
+            else:
+                raise SystemExit(f"unknown kind {kind}")
+            # client checks
+            cl = None
+            for c in gclients:
+                if c["local_port"] == cport:
+                    cl = c
+            if cl is None and len(gclients) == 1:
+                cl = gclients[0]
+            want = errno_name or "OK"
+            if cl is not None:
+                chk.append((cl["result"] == want, f"client reported {cl['result']} (expected {want}), "
+                                                  f"exit={cl['rc']}, elapsed={cl['elapsed']:.3f} s"
+                                                  + (f", connect() took {cl['connect_s']:.3f} s" if cl['connect_s'] is not None else "")))
+                dur = cl["connect_s"] if cl["connect_s"] is not None else cl["elapsed"]
+                if kind == "drop":
+                    chk.append((giveup - 0.05 <= dur <= giveup * 1.15 + 1.0,
+                                f"connect gave up after {dur:.3f} s, model {fmt(giveup)} s"))
+                elif kind in ICMP_EXPECT:
+                    exp_t = 1.0 if g.get("icmpWhileLocked", True) else float(g.get("icmpDelay", 0))
+                    chk.append((exp_t - 0.02 <= dur <= exp_t + 0.35,
+                                f"connect failed after {dur:.3f} s, model {fmt(exp_t)} s"))
+                elif kind == "accept-after-drop":
+                    exp_t = syns_model[len(syn_ts) - 1] if len(syn_ts) <= len(syns_model) else float("nan")
+                    chk.append((abs(dur - exp_t) < 0.5, f"connect succeeded after {dur:.3f} s, model {fmt(exp_t)} s"))
+                elif cl["connect_s"] is not None:
+                    chk.append((dur < 0.5, f"connect returned after {dur:.3f} s"))
+            else:
+                same = [c["result"] for c in gclients]
+                chk.append((all(r == want for r in same),
+                            f"clients of this server reported {same} (expected {want}); port not printed by the client"))
+            bad = [t for ok, t in chk if not ok]
+            observed.append({
+                "attempt": desc, "kind": kind,
+                "synOffsets": [round(o, 6) for o in offs],
+                "modelSynOffsets": syns_model if kind == "drop" else None,
+                "modelGiveUpSeconds": giveup if kind == "drop" else None,
+                "synAckOffsets": [round(x, 6) for x in synacks],
+                "icmpOffsets": [round(i["t"] - t0, 6) for i in icmp_hits],
+                "rstOffsets": [round(x, 6) for x in rsts],
+                "clientResult": cl["result"] if cl else None,
+                "clientConnectSeconds": cl["connect_s"] if cl else None,
+                "clientElapsedSeconds": cl["elapsed"] if cl else None,
+                "check": "OK" if not bad else "MISMATCH: " + " | ".join(bad),
+            })
+            problems += [f"{desc}: {t}" for t in bad]
+            notes.append(f"{desc} ({kind}: {answer}). Model: {model_txt}. Observed SYN offsets {obs_s} s. "
+                         + "; ".join(("" if ok else "MISMATCH: ") + t for ok, t in chk) + ".")
+            attempts.append(att)
+            summary.append((desc, kind, att, obs_s, cl, bad))
+    # scenario-level kernel counter check (namespace of the client)
+    ldi = counters.get("TcpExtLockDroppedIcmps")
+    if ldi is not None:
+        ok = ldi == locked_icmp_attempts
+        txt = (f"kernel counter TcpExtLockDroppedIcmps={ldi} in the client namespace "
+               f"(model: {locked_icmp_attempts}, one per ICMP that arrived while connect() held the socket lock)")
+        notes.append(("" if ok else "MISMATCH: ") + txt + ".")
+        if not ok:
+            problems.append(txt)
+    # keep global first-SYN order across groups
+    first_syn = {}
+    for p in tcp:
+        if (p["flags"] & 0x12) == 0x02:
+            first_syn.setdefault((p["src"], p["sport"]), p["t"])
+    attempts_sorted = sorted(attempts, key=lambda x: first_syn.get((x["client"]["ip"], x["client"]["port"]), 0))
+
+    ns_note = (f"Client namespace sysctls: tcp_syn_retries={sysctls.get('net.ipv4.tcp_syn_retries')}, "
+               f"tcp_syn_linear_timeouts={sysctls.get('net.ipv4.tcp_syn_linear_timeouts')}, "
+               f"tcp_synack_retries={sysctls.get('net.ipv4.tcp_synack_retries')}. "
+               "tcpSynRetries/linearTimeouts/timeoutSeconds are given only for attempts that time out "
+               "(the SYN schedule depends on them); null otherwise. client port and synSent come from the capture.")
+    if spec.get("note"):
+        ns_note = spec["note"] + " " + ns_note
+    expected = {"attempts": attempts_sorted,
+                "notes": " ".join([ns_note] + notes + (["PROBLEMS: " + " | ".join(problems)] if problems else []))}
+    with open(os.path.join(D, "expected.json"), "w") as f:
+        json.dump(expected, f, indent=2)
+        f.write("\n")
+
+    scen = {
+        "scenario": scenario,
+        "description": read(os.path.join(M, "description")).strip(),
+        "commands": commands,
+        "sysctls": sysctls_typed,
+        "kernel": read(os.path.join(os.path.dirname(os.path.normpath(M)), "kernel")).strip(),
+        "tools": tools,
+        "date": read(os.path.join(M, "date")).strip(),
+        "firewall": read(os.path.join(M, "firewall")),
+    }
+    scen["observed"] = observed
+    scen["observedNote"] = ("per attempt, from capture.pcap (offsets in s after the attempt's first SYN) and "
+                            "client.txt; model values from the kernel model in scripts/capture/make_json.py")
+    scen["kernelCounters"] = {k: v for k, v in counters.items() if v}
+    scen["kernelCountersNote"] = ("non-zero /proc/net/{netstat,snmp,snmp6} counters of the client namespace "
+                                  "after the run (read with: ip netns exec NS cat /proc/net/netstat ...)")
+    for k, v in extra.items():
+        scen[k] = v
+    with open(os.path.join(D, "scenario.json"), "w") as f:
+        json.dump(scen, f, indent=2)
+        f.write("\n")
+
+    lines = []
+    for desc, kind, att, obs_s, cl, bad in summary:
+        cl_s = (f"{cl['result']} exit={cl['rc']} {cl['elapsed']:.3f}s" if cl else "?")
+        lines.append(f"{scenario:32} {desc:40} {att['outcome']:11} {str(att['errno']):12} "
+                     f"SYNs={att['synSent']:<2} at {obs_s} client: {cl_s} "
+                     + ("OK" if not bad else "MISMATCH: " + " | ".join(bad)))
+    for p in problems:
+        if not any(p.endswith(b) for _, _, _, _, _, bb in summary for b in bb):
+            lines.append(f"{scenario:32} PROBLEM: {p}")
+    with open(os.path.join(M, "summary.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+// The one interface every format sits behind: a line in, a typed record (or
+// a reason why not) out. Today each format is parsed by its Nearley grammar;
+// a faster hand-written path can take a grammar's place here once a test
+// proves it returns the same records for the same lines.
+import nearley from "nearley";
+
+export type LineParse<R> = { ok: true; value: R } | { ok: false; reason: string };
+
+export interface LineParser<R> {
+  parse(line: string): LineParse<R>;
+}
+
+export interface GrammarLineParser<R> extends LineParser<R> {
+  /** Every parse of the line; more than one means the grammar is ambiguous. */
+  parseAll(line: string): R[];
+}
+
+interface NearleyError extends Error {
+  offset?: number;
+  token?: { text?: string; value?: string };
+}
+
+/**
+ * finish() turns a completed parse into its final record; it runs once per
+ * line, after nearley is done (postprocessors run at every completion).
+ */
+export function grammarLineParser<R>(
+  compiled: nearley.CompiledRules,
+  finish: (raw: R) => R = (raw) => raw,
+): GrammarLineParser<R> {
+  const grammar = nearley.Grammar.fromCompiled(compiled);
+  const parseAll = (line: string): R[] => {
+    const parser = new nearley.Parser(grammar);
+    parser.feed(line);
+    return (parser.results as R[]).map(finish);
+  };
+  return {
+    parseAll,
+    parse(line: string): LineParse<R> {
+      try {
+        const results = parseAll(line);
+        if (results.length === 0) return { ok: false, reason: "line ends before it is complete" };
+        return { ok: true, value: results[0]! };
+      } catch (err) {
+        return { ok: false, reason: describeError(err as NearleyError) };
+      }
+    },
+  };
+}
+
+function describeError(err: NearleyError): string {
+  const at = err.offset === undefined ? "" : ` at column ${err.offset + 1}`;
+  const token = err.token?.text ?? err.token?.value;
+  if (token === undefined) return `not recognised${at}`;
+  return `unexpected ${JSON.stringify(token)}${at}`;
+}

@@ -1,0 +1,487 @@
+// Postprocessors of grammar/tcpdump.ne: turn matched tokens into the typed
+// records of ./records.ts. The grammar decides the shape of a line; this file
+// only converts values (numbers, endpoints, times) and implements the
+// "anything else" alternatives' exclusions, which keep the grammar unambiguous.
+import type { Token } from "moo";
+import { portNumber } from "../ports.js";
+import type {
+  BannerLine,
+  ContinuationLine,
+  Endpoint,
+  Flow,
+  IcmpUnreachable,
+  LinkInfo,
+  OtherPayload,
+  PacketLine,
+  Payload,
+  TcpSegment,
+  Timestamp,
+  UnreachableCode,
+} from "./records.js";
+
+type Tree = Token | Span | null | undefined | Tree[];
+
+// The line being parsed: spans are sliced from it when a parse is finished.
+let lineSource: { buffer?: string } | null = null;
+
+export function readsLineFrom(lexer: object): void {
+  lineSource = lexer as { buffer?: string };
+}
+
+/** How many leading tokens a span keeps for the exclusion checks. */
+const HEAD = 128;
+
+/**
+ * A run of tokens up to the end of the line ("the rest"). nearley calls a
+ * postprocessor each time a rule completes, that is at every token of such a
+ * run; a span is O(1) to extend and becomes text only in finish().
+ */
+export class Span {
+  constructor(
+    readonly head: Token[],
+    readonly first: Token | null,
+    readonly last: Token | null,
+    readonly count: number,
+    readonly unreachable: boolean,
+  ) {}
+
+  toText(): string {
+    if (!this.first || !this.last) return "";
+    const line = lineSource?.buffer ?? "";
+    return line.slice(this.first.offset, this.last.offset + this.last.text.length);
+  }
+}
+
+export function emptySpan(): Span {
+  return new Span([], null, null, 0, false);
+}
+
+export function span(t: Token): Span {
+  return new Span([t], t, t, 1, t.text === "unreachable");
+}
+
+export function extend(s: Span, t: Token): Span {
+  const head = s.head.length < HEAD ? [...s.head, t] : s.head;
+  return new Span(head, s.first ?? t, t, s.count + 1, s.unreachable || t.text === "unreachable");
+}
+
+function firstToken(tree: Tree): Token | null {
+  if (tree == null) return null;
+  if (tree instanceof Span) return tree.first;
+  if (Array.isArray(tree)) {
+    for (const t of tree) {
+      const f = firstToken(t);
+      if (f) return f;
+    }
+    return null;
+  }
+  return tree;
+}
+
+function lastToken(tree: Tree): Token | null {
+  if (tree == null) return null;
+  if (tree instanceof Span) return tree.last;
+  if (Array.isArray(tree)) {
+    for (let i = tree.length - 1; i >= 0; i--) {
+      const l = lastToken(tree[i]);
+      if (l) return l;
+    }
+    return null;
+  }
+  return tree;
+}
+
+/** The text of a token tree as it stood in the line, read when the parse is finished. */
+export function text(tree: Tree): string {
+  return spanOf(tree) as unknown as string;
+}
+
+function spanOf(tree: Tree): Span {
+  const first = firstToken(tree);
+  return new Span([], first, lastToken(tree), 0, false);
+}
+
+/** Eager text of a small token tree (no spans inside). */
+export function flat(tree: Tree): string {
+  if (tree == null) return "";
+  if (tree instanceof Span) return tree.toText();
+  if (Array.isArray(tree)) return tree.map(flat).join("");
+  return tree.text;
+}
+
+/** Replaces the spans in a finished parse with their (trimmed) text. */
+export function finish<R>(value: R): R {
+  if (value instanceof Span) return (value.toText().trim() || null) as R;
+  if (Array.isArray(value)) return value.map(finish) as R;
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = finish(v);
+    return out as R;
+  }
+  return value;
+}
+
+export function num(tok: Token): number {
+  return Number(tok.text);
+}
+
+// --- prefix, timestamp, link ------------------------------------------------
+
+export interface Prefix {
+  number: number | null;
+  /** -ttt/-ttttt put one space before the relative time. */
+  lead: boolean;
+}
+
+export function pktnum(tok: Token): Prefix {
+  return { number: Number(tok.text.trim()), lead: false };
+}
+
+export function lead(): Prefix {
+  return { number: null, lead: true };
+}
+
+export function clockSeconds(clock: string): number {
+  const [h, m, s] = clock.split(":");
+  return Number(h) * 3600 + Number(m) * 60 + Number(s);
+}
+
+export function stamp(kind: "clock" | "epoch" | "date", tok: Token, clock?: Token): Timestamp {
+  if (kind === "epoch") return { kind, text: tok.text, seconds: Number(tok.text) };
+  if (kind === "date" && clock) {
+    const [y, mo, d] = tok.text.split("-").map(Number);
+    const day = Date.UTC(y!, mo! - 1, d!) / 1000;
+    return { kind, text: `${tok.text} ${clock.text}`, seconds: day + clockSeconds(clock.text) };
+  }
+  return { kind: "clock", text: tok.text, seconds: clockSeconds(tok.text) };
+}
+
+export function iface(name: Token, direction: Token): LinkInfo {
+  return { iface: name.text, direction: direction.text, ether: null };
+}
+
+export function ether(src: Token, dst: Token | null, ethertype: string, length: Token): string {
+  const macs = dst ? `${src.text} > ${dst.text}` : src.text;
+  return `${macs}, ethertype ${ethertype}, length ${length.text}`;
+}
+
+export function link(ifaceInfo: LinkInfo | null, etherText: string): LinkInfo {
+  return { iface: ifaceInfo?.iface ?? null, direction: ifaceInfo?.direction ?? null, ether: etherText };
+}
+
+// --- packet lines ---------------------------------------------------------------
+
+interface NetworkPart {
+  network: "IP" | "IP6" | null;
+  ipHeader: string | null;
+  flow: Flow | null;
+}
+
+export function ipBody(header: string | null, flow: Flow | null): Omit<NetworkPart, "network"> {
+  return { ipHeader: header, flow };
+}
+
+export function network(proto: "IP" | "IP6" | null, body: Omit<NetworkPart, "network">): NetworkPart {
+  return { network: proto, ...body };
+}
+
+function timestampOf(prefix: Prefix | null, ts: Timestamp | null): Timestamp | null {
+  if (ts && prefix?.lead && ts.kind === "clock") return { ...ts, kind: "relative" };
+  return ts;
+}
+
+export function packet(
+  prefix: Prefix | null,
+  ts: Timestamp | null,
+  linkInfo: LinkInfo | null,
+  net: NetworkPart,
+): PacketLine {
+  return {
+    record: "packet",
+    number: prefix?.number ?? null,
+    timestamp: timestampOf(prefix, ts),
+    link: linkInfo,
+    network: net.network,
+    ipHeader: net.ipHeader,
+    flow: net.flow,
+    text: null,
+  };
+}
+
+/** Protocols tcpdump names first on a line; without a timestamp (-t) only these start a packet. */
+const LINE_PROTOCOLS = new Set([
+  "ARP", "RARP", "STP", "LLDP", "CDPv1", "CDPv2", "IS-IS", "EAPOL", "LACPv1", "PPPoE",
+  "VRRPv2", "VRRPv3", "IGMP", "IPX", "NHRP", "vlan", "MPLS", "LOOP", "llc",
+]);
+
+const DIRECTIONS = new Set(["In", "Out", "B", "M", "P"]);
+const ENDPOINT_TYPES = new Set(["ip4", "ip6", "word"]);
+
+function firstSignificant(tokens: readonly Token[]): number {
+  let i = 0;
+  while (i < tokens.length && tokens[i]!.type === "ws") i++;
+  return i;
+}
+
+/** True when the tokens start a "src > dst" flow. */
+function startsFlow(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i];
+  return (
+    t !== undefined &&
+    ENDPOINT_TYPES.has(t.type ?? "") &&
+    tokens[i + 1]?.type === "ws" &&
+    tokens[i + 2]?.text === ">"
+  );
+}
+
+/** Index after the balanced group that starts at i, or -1. */
+function afterGroup(tokens: readonly Token[], i: number): number {
+  let depth = 0;
+  for (let j = i; j < tokens.length; j++) {
+    const t = tokens[j]!.text;
+    if (t === "(" || t === "[" || t === "{") depth++;
+    else if (t === ")" || t === "]" || t === "}") {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+  }
+  return -1;
+}
+
+/** Tokens that the network alternative owns: IP/IP6, a flow, or a -v header with a flow. */
+function ownedByNetwork(rest: Span, i: number): boolean {
+  const tokens = rest.head;
+  const t = tokens[i];
+  if (!t) return false;
+  if ((t.text === "IP" || t.text === "IP6") && t.type === "kw") return true;
+  if (startsFlow(tokens, i)) return true;
+  if (t.text === "(") {
+    const end = afterGroup(tokens, i);
+    return end === rest.count || (end > 0 && tokens[end]?.type === "ws" && startsFlow(tokens, end + 1));
+  }
+  return false;
+}
+
+/** "vlan 165, p 0, ethertype IPv4 (0x0800), a > b: ..." belongs to the ether/vlan rule. */
+function vlanWithFlow(tokens: readonly Token[]): boolean {
+  if (tokens[0]?.text !== "vlan") return false;
+  const close = tokens.findIndex((t) => t.text === ")");
+  return close > 0 && tokens[close + 1]?.text === "," && startsFlow(tokens, close + 3);
+}
+
+export function otherPacket(
+  prefix: Prefix | null,
+  ts: Timestamp | null,
+  linkInfo: LinkInfo | null,
+  rest: Span,
+  reject: object,
+): PacketLine | object {
+  const tokens = rest.head;
+  const first = tokens[0]!;
+  if (first.type === "ws" || first.type === "pktnum" || first.type === "lead" || first.type === "indent") {
+    return reject;
+  }
+  if (!ts && (first.type === "clock" || first.type === "decimal" || first.type === "date")) return reject;
+  if (!linkInfo) {
+    if (first.type === "mac") return reject;
+    if (tokens[1]?.type === "ws" && DIRECTIONS.has(tokens[2]?.text ?? "") && first.type === "word") {
+      return reject;
+    }
+  }
+  if (ownedByNetwork(rest, 0) || vlanWithFlow(tokens)) return reject;
+  if (!ts && !linkInfo && !LINE_PROTOCOLS.has(first.text)) return reject;
+  return {
+    record: "packet",
+    number: prefix?.number ?? null,
+    timestamp: timestampOf(prefix, ts),
+    link: linkInfo,
+    network: null,
+    ipHeader: null,
+    flow: null,
+    text: rest as unknown as string,
+  } satisfies PacketLine;
+}
+
+// --- flows and payloads ------------------------------------------------------
+
+/** Splits "127.0.0.1.60632", "::1.http", "localhost.43498" into host and port. */
+export function endpoint(tok: Token, withPort: boolean): Endpoint {
+  const raw = tok.text;
+  const dot = raw.lastIndexOf(".");
+  const portless = { ip: raw, port: null };
+  if (!withPort || dot < 0) return portless;
+  if (tok.type === "ip4" && raw.split(".").length === 4) return portless;
+  if (tok.type === "ip6" && !raw.includes(".")) return portless;
+  const host = raw.slice(0, dot);
+  const portText = raw.slice(dot + 1);
+  const port = portNumber(portText);
+  if (/^\d+$/.test(portText)) return { ip: host, port };
+  // A name: a service only when the table knows it, else part of the host name.
+  return port === null ? portless : { ip: host, port, service: portText };
+}
+
+export function flow(src: Token, dst: Token, payload: Payload): Flow {
+  // TCP and UDP flows print ports; ICMP and other protocols print bare hosts.
+  const withPort = payload.kind === "tcp" || payload.kind === "other";
+  return { src: endpoint(src, withPort), dst: endpoint(dst, withPort), payload };
+}
+
+export function otherPayload(rest: Span): OtherPayload {
+  return { kind: "other", text: rest as unknown as string };
+}
+
+/** Other traffic after "src > dst:", unless a TCP or ICMP unreachable alternative owns it. */
+export function otherPayloadChecked(rest: Span, reject: object): OtherPayload | object {
+  const tokens = rest.head;
+  const i = firstSignificant(tokens);
+  const t = tokens[i];
+  if (t?.text === "Flags" && t.type === "kw") return reject;
+  if (t?.text === "tcp" && tokens[i + 1]?.type === "ws" && tokens[i + 2]?.type === "number") return reject;
+  const head = tokens.slice(i, i + 12).map((x) => x.text);
+  if ((head.includes("ICMP") || head.includes("ICMP6")) && rest.unreachable) return reject;
+  return otherPayload(rest);
+}
+
+// --- TCP ------------------------------------------------------------------------
+
+interface Field {
+  name: string;
+  value: unknown;
+  extra?: string;
+}
+
+export function field(name: string, value: unknown, extra?: string): Field {
+  return { name, value, extra };
+}
+
+interface Tail {
+  length: number | null;
+  appText: string | null;
+  elided: boolean;
+}
+
+export function tail(length: number | null, appText: string | null, elided: boolean): Tail {
+  return { length, appText, elided };
+}
+
+const FLAG_LETTERS = /^(?:[FSRPUWEe.]+|none)$/;
+
+export function tcpSegment(flags: string, fields: Field[], end: Tail): TcpSegment | object {
+  const seg: TcpSegment = {
+    kind: "tcp",
+    flags,
+    seq: null,
+    seqEnd: null,
+    ack: null,
+    win: null,
+    urg: null,
+    options: null,
+    length: end.length,
+    appText: end.appText,
+    cksum: null,
+    elided: end.elided,
+    quiet: false,
+  };
+  for (const f of fields) {
+    if (f.name === "seq") {
+      const v = f.value as { start: number | null; end: number | null };
+      seg.seq = v.start;
+      seg.seqEnd = v.end;
+    } else if (f.name === "ack") seg.ack = f.value as number | null;
+    else if (f.name === "win") seg.win = f.value as number | null;
+    else if (f.name === "urg") seg.urg = f.value as number | null;
+    else if (f.name === "options") seg.options = f.value as string[];
+    else if (f.name === "cksum") seg.cksum = `${f.value as string} ${f.extra ?? ""}`;
+  }
+  return seg;
+}
+
+export function tcpFlags(d: Token[], reject: object): string | object {
+  const flags = d.map((t) => t.text).join("");
+  return FLAG_LETTERS.test(flags) ? flags : reject;
+}
+
+export function quietTcp(length: Token, appText: string | null): TcpSegment {
+  return {
+    kind: "tcp",
+    flags: "",
+    seq: null,
+    seqEnd: null,
+    ack: null,
+    win: null,
+    urg: null,
+    options: null,
+    length: num(length),
+    appText,
+    cksum: null,
+    elided: false,
+    quiet: true,
+  };
+}
+
+// --- ICMP -----------------------------------------------------------------------
+
+type Unreach = Omit<IcmpUnreachable, "kind" | "length">;
+
+export function unreach(
+  code: UnreachableCode,
+  host: Token,
+  protocol: string | null,
+  port: Token | null,
+  detail: string | null = null,
+): Unreach {
+  return {
+    code,
+    host: host.text,
+    protocol,
+    port: port ? portNumber(port.text) : null,
+    detail,
+  };
+}
+
+export function icmpUnreachable(body: Unreach, length: number | null): IcmpUnreachable {
+  return { kind: "icmp-unreachable", ...body, length };
+}
+
+// --- continuation and banner lines ----------------------------------------------------
+
+export function contNetwork(net: NetworkPart): ContinuationLine | object {
+  return { record: "continuation", ...net, text: null, hex: false } satisfies ContinuationLine;
+}
+
+/** "[|BGP Update]": tcpdump ran out of captured bytes while decoding the packet above. */
+export function truncation(d: Tree): ContinuationLine {
+  return { record: "continuation", network: null, ipHeader: null, flow: null, text: text(d), hex: false };
+}
+
+export function contHex(d: Tree): ContinuationLine {
+  return { record: "continuation", network: null, ipHeader: null, flow: null, text: text(d), hex: true };
+}
+
+export function contText(rest: Span, reject: object): ContinuationLine | object {
+  const tokens = rest.head;
+  const first = tokens[0]!;
+  if (first.type === "hex" && tokens[1]?.text === ":") return reject;
+  if (ownedByNetwork(rest, 0)) return reject;
+  return { record: "continuation", network: null, ipHeader: null, flow: null, text: rest as unknown as string, hex: false };
+}
+
+export function continuation(c: ContinuationLine): ContinuationLine {
+  return c;
+}
+
+export function banner(kind: "message" | "listening" | "reading", d: Tree): BannerLine {
+  return { record: "banner", kind, text: text(d), count: null };
+}
+
+export function counter(d: Tree[]): BannerLine {
+  const line = flat(d);
+  const kind = /captured/.test(line)
+    ? "captured"
+    : /received/.test(line)
+      ? "received"
+      : /dropped/.test(line)
+        ? "dropped"
+        : "counter";
+  return { record: "banner", kind, text: line, count: num(d[0] as Token) };
+}
