@@ -21,7 +21,7 @@ import moo from "moo";
 import * as b from "../tcpdump/build.js";
 
 const H = "[0-9a-fA-F]{1,4}";
-const ip6 = new RegExp(
+const ip6Pattern = new RegExp(
   `(?:(?:${H}:){7}${H}|(?:${H}(?::${H}){0,6})?::(?:${H}(?::${H}){0,6})?)(?:\\.[A-Za-z0-9][A-Za-z0-9-]*)?`,
 );
 
@@ -34,7 +34,7 @@ const mooLexer = moo.compile({
   indent: /^(?:\t| {2,})/,
   ws: /[ \t]+/,
   mac: /[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?![0-9a-fA-F:])/,
-  ip6,
+  ip6: ip6Pattern,
   date: /\d{4}-\d{2}-\d{2}(?= )/,
   clock: /\d{2,}:\d{2}:\d{2}(?:\.\d+)?/,
   ip4: /\d{1,3}(?:\.\d{1,3}){3}(?:\.[A-Za-z0-9][A-Za-z0-9-]*)?/,
@@ -126,8 +126,18 @@ ether -> %mac __ ">" __ %mac "," __ "ethertype" __ ethertype "," __ "length" __ 
                                                  {% (d) => b.ether(d[0], d[4], d[9], d[14]) %}
        | %mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
                                                  {% (d) => b.ether(d[0], null, d[4], d[9]) %}
+       # Linux cooked v1 (-i any before tcpdump 4.99.5): " In 00:11:.. ethertype IPv4 (0x0800), length 76: "
+       | direction __ %mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
+                                                 {% (d) => b.etherText(d) %}
+       | direction __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
+                                                 {% (d) => b.etherText(d) %}
+       # BSD loopback "AF IPv4 (2), length 52: " and raw IP "ip: "
+       | "AF" __ ethertype "," __ "length" __ %number ":" __
+                                                 {% (d) => b.etherText(d) %}
+       | "ip" ":" __                             {% (d) => b.etherText(d) %}
 
 ethertype -> ethertype_name "(" %hex ")"        {% (d) => b.flat(d) %}
+           | ethertype_name "(" %number ")"     {% (d) => b.flat(d) %}
 ethertype_name -> ethertype_part | ethertype_name ethertype_part
 ethertype_part -> %word | %kw | %number | %decimal | %ws
 

@@ -39,7 +39,7 @@ export function grammarLineParser<R>(
     parse(line: string): LineParse<R> {
       try {
         const results = parseAll(line);
-        if (results.length === 0) return { ok: false, reason: "line ends before it is complete" };
+        if (results.length === 0) return { ok: false, reason: "not a line this format prints" };
         return { ok: true, value: results[0]! };
       } catch (err) {
         return { ok: false, reason: describeError(err as NearleyError) };

@@ -165,6 +165,11 @@ export function ether(src: Token, dst: Token | null, ethertype: string, length: 
   return `${macs}, ethertype ${ethertype}, length ${length.text}`;
 }
 
+/** A link-level header kept as printed, without the trailing ": ". */
+export function etherText(d: Tree): string {
+  return flat(d).replace(/:\s*$/, "");
+}
+
 export function link(ifaceInfo: LinkInfo | null, etherText: string): LinkInfo {
   return { iface: ifaceInfo?.iface ?? null, direction: ifaceInfo?.direction ?? null, ether: etherText };
 }
@@ -283,7 +288,10 @@ export function otherPacket(
   }
   if (!ts && (first.type === "clock" || first.type === "decimal" || first.type === "date")) return reject;
   if (!linkInfo) {
+    // owned by the link alternatives (-e headers)
     if (first.type === "mac") return reject;
+    if (DIRECTIONS.has(first.text) && first.type === "kw") return reject;
+    if (first.text === "AF" || (first.text === "ip" && tokens[1]?.text === ":")) return reject;
     if (tokens[1]?.type === "ws" && DIRECTIONS.has(tokens[2]?.text ?? "") && first.type === "word") {
       return reject;
     }

@@ -1,0 +1,71 @@
+// The result of an analysis: what reporters format. Field names follow
+// ../shared/spec/report.schema.json; fields beyond it are additions.
+import type { Address, Evidence, Family } from "./events.js";
+
+export type Outcome =
+  | "established"
+  | "refused"
+  | "unreachable"
+  | "timeout"
+  | "app-timeout"
+  | "reset"
+  | "in-progress"
+  | "unknown";
+
+/** How much of the kernel's SYN schedule the inputs show. */
+export type ScheduleEvidence =
+  | "complete" // the capture runs past the point where the kernel gave up
+  | "assumed-complete" // the SYNs form a whole schedule; nothing shows the capture ran longer
+  | "truncated" // the capture ends while the kernel would still retry
+  | "stopped-early" // the capture ran on, but the SYNs stopped before the schedule's end
+  | "no-fit"; // the spacing fits no kernel schedule (or no timestamps)
+
+export interface Inferred {
+  tcpSynRetries: number | null;
+  linearTimeouts: number | null;
+  /** When the kernel gives up (ETIMEDOUT), seconds after the first SYN. */
+  timeoutSeconds: number | null;
+  /** 1 s since Linux 3.1, 3 s before. */
+  initialRtoSeconds: number | null;
+  schedule: ScheduleEvidence;
+  /** Which cap ends the schedule: the retransmission count or model(N) time. */
+  cap: "count" | "time" | null;
+  /** Other (N, L, R) settings that fit the same SYNs equally well. */
+  alternatives: { tcpSynRetries: number; linearTimeouts: number; initialRtoSeconds: number }[];
+}
+
+export interface AttemptReport {
+  id: number;
+  family: Family;
+  client: Address | null;
+  server: { ip: string; port: number };
+  outcome: Outcome;
+  errno: string | null;
+  errnoSource: "strace" | "inferred" | null;
+  syn: { sent: number; retransmits: number; intervals: number[] };
+  synAck: { sent: number; retransmits: number };
+  durationSeconds: number | null;
+  process: { pid: number | null; command: string | null } | null;
+  firewall: null;
+  inferred: Inferred;
+  /** The first SYN: where and when, as printed. */
+  start: Evidence & { timestamp: string | null };
+  /** One sentence in plain words. */
+  summary: string;
+  sources: Evidence[];
+}
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnosis {
+  code: string;
+  severity: Severity;
+  attempts: number[];
+  message: string;
+  evidence: Evidence[];
+}
+
+export interface Analysis {
+  attempts: AttemptReport[];
+  diagnoses: Diagnosis[];
+}

@@ -1,0 +1,220 @@
+// Decides what happened to one attempt: its outcome, the errno the
+// application got (or would get), and what the SYN spacing says about the
+// kernel's settings.
+import type { UnreachableReason } from "../events.js";
+import type { AttemptReport, Inferred, Outcome } from "../analysis.js";
+import type { AttemptState } from "./attempt.js";
+import { fitSchedules, nextInterval, preferenceOrder, type ScheduleFit } from "./kernel-model.js";
+import type { InputFacts } from "./tracker.js";
+import { describeAddress, seconds as fmtSeconds } from "./words.js";
+
+const ICMP_RESULT: Record<UnreachableReason, { outcome: Outcome; errno: string; words: string }> = {
+  port: { outcome: "refused", errno: "ECONNREFUSED", words: "ICMP port unreachable" },
+  protocol: { outcome: "unreachable", errno: "ENOPROTOOPT", words: "ICMP protocol unreachable" },
+  net: { outcome: "unreachable", errno: "ENETUNREACH", words: "ICMP net unreachable" },
+  host: { outcome: "unreachable", errno: "EHOSTUNREACH", words: "ICMP host unreachable" },
+  "host-prohibited": {
+    outcome: "unreachable",
+    errno: "EHOSTUNREACH",
+    words: "ICMP host unreachable - admin prohibited",
+  },
+  "net-prohibited": {
+    outcome: "unreachable",
+    errno: "ENETUNREACH",
+    words: "ICMP net unreachable - admin prohibited",
+  },
+  "admin-prohibited-v6": {
+    outcome: "unreachable",
+    errno: "EACCES",
+    words: "ICMPv6 destination unreachable, administratively prohibited",
+  },
+  other: { outcome: "unreachable", errno: "EHOSTUNREACH", words: "ICMP destination unreachable" },
+};
+
+/** Seconds after the first SYN: how long the capture must run on to show a missing SYN. */
+function nextSynDeadline(lastSyn: number, interval: number): number {
+  return lastSyn + interval * 1.13 + 0.5;
+}
+
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+
+export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptReport {
+  const first = a.firstSyn;
+  const offsets = a.syns.every((s) => s.seconds !== null)
+    ? a.syns.map((s) => s.seconds! - first.seconds!)
+    : null;
+  const intervals = offsets ? offsets.slice(1).map((t, i) => round6(t - offsets[i]!)) : [];
+  const since = (t: { seconds: number | null } | null | undefined) =>
+    t?.seconds != null && first.seconds !== null ? round6(t.seconds - first.seconds) : null;
+
+  const base: AttemptReport = {
+    id: a.id,
+    family: a.family,
+    client: { ip: a.client.ip, port: a.client.port },
+    server: { ip: a.server.ip, port: a.server.port ?? 0 },
+    outcome: "unknown",
+    errno: null,
+    errnoSource: null,
+    syn: { sent: a.syns.length, retransmits: a.syns.length - 1, intervals },
+    synAck: { sent: a.synAcks.length, retransmits: Math.max(0, a.synAcks.length - 1) },
+    durationSeconds: null,
+    process: null,
+    firewall: null,
+    inferred: noInference("no-fit"),
+    start: { input: first.input, line: first.line, timestamp: first.text },
+    summary: "",
+    sources: a.sources(),
+  };
+  const syns = plural(a.syns.length, "SYN");
+
+  if (a.synAcks.length > 0) {
+    const took = since(a.synAcks[0]);
+    base.durationSeconds = took;
+    if (a.resetBy) {
+      base.outcome = "reset";
+      base.summary = `established after ${syns}, then reset ${fmtSeconds(since(a.resetBy))} after the first SYN`;
+    } else {
+      base.outcome = "established";
+      base.summary = `established after ${syns} in ${fmtSeconds(took)}`;
+      if (a.syns.length > 1) base.summary += ` (${plural(a.syns.length - 1, "SYN")} went unanswered)`;
+    }
+    return base;
+  }
+  if (a.refusedBy) {
+    base.outcome = "refused";
+    base.errno = "ECONNREFUSED";
+    base.errnoSource = "inferred";
+    base.durationSeconds = since(a.refusedBy);
+    base.summary = `${syns}, answered by RST after ${fmtSeconds(base.durationSeconds)}: connection refused (ECONNREFUSED)`;
+    return base;
+  }
+  if (a.icmps.length > 0) {
+    const last = a.icmps[a.icmps.length - 1]!;
+    const result = ICMP_RESULT[last.event.reason];
+    base.outcome = result.outcome;
+    base.errno = result.errno;
+    base.errnoSource = "inferred";
+    base.durationSeconds = since(last.at);
+    base.summary =
+      `${syns}, answered by ${result.words}${a.icmps.length > 1 ? ` (${a.icmps.length} times)` : ""} from ${last.event.from}: ` +
+      `connect() fails with ${result.errno} after ${fmtSeconds(base.durationSeconds)}`;
+    return base;
+  }
+  return unanswered(base, offsets, facts, since);
+}
+
+function unanswered(
+  base: AttemptReport,
+  offsets: number[] | null,
+  facts: InputFacts | undefined,
+  since: (t: { seconds: number | null }) => number | null,
+): AttemptReport {
+  const syns = plural(base.syn.sent, "SYN");
+  if (!offsets) {
+    base.outcome = "timeout";
+    base.errno = "ETIMEDOUT";
+    base.errnoSource = "inferred";
+    base.summary = `${syns}, no answer; the input has no timestamps (-t), so the kernel's settings cannot be read from the spacing`;
+    return base;
+  }
+  const lastSyn = offsets[offsets.length - 1]!;
+  const captureEnd = facts?.lastSeconds != null ? (since({ seconds: facts.lastSeconds }) ?? lastSyn) : lastSyn;
+  const fits = fitSchedules(base.syn.intervals);
+  const complete = fits.filter((f) => f.complete).sort((x, y) => preferenceOrder(x.schedule, y.schedule));
+  const stillRetrying = fits.filter((f) => {
+    if (f.complete) return false;
+    const next = nextInterval(f.schedule, base.syn.sent);
+    return next !== null && captureEnd < nextSynDeadline(lastSyn, next);
+  });
+
+  const best = complete[0];
+  const confirmed =
+    best !== undefined &&
+    captureEnd >= lastSyn + (best.schedule.giveUpAt - best.schedule.synTimes[best.schedule.synTimes.length - 1]!) - 0.5;
+  // The SYNs form a whole schedule. The last packet only bounds the capture's
+  // end from below (a capture often runs on with nothing to print), so a
+  // whole schedule is taken as the answer; the summary says when the capture
+  // does not show that it ran until the kernel gave up.
+  if (best) {
+    const s = best.schedule;
+    base.outcome = "timeout";
+    base.errno = "ETIMEDOUT";
+    base.errnoSource = "inferred";
+    base.inferred = inference(best, complete.slice(1), confirmed ? "complete" : "assumed-complete");
+    base.summary =
+      `${syns}, no answer; ${backoffWords(best)}; ` +
+      `connect() gets ETIMEDOUT ~${s.giveUpAt} s after the first SYN`;
+    if (!confirmed && stillRetrying.length > 0) {
+      base.summary += " (assuming the capture ran until then: nothing after the last SYN shows it did)";
+    }
+    return base;
+  }
+  if (stillRetrying.length > 0) {
+    base.outcome = "in-progress";
+    const ls = new Set(stillRetrying.map((f) => f.schedule.linearTimeouts));
+    base.inferred = noInference("truncated");
+    if (ls.size === 1) base.inferred.linearTimeouts = [...ls][0]!;
+    base.summary = `${syns}, no answer yet; the input ends ${fmtSeconds(captureEnd)} after the first SYN, while the kernel would still retry`;
+    return base;
+  }
+  if (fits.length > 0) {
+    base.outcome = "app-timeout";
+    base.inferred = noInference("stopped-early");
+    base.durationSeconds = null;
+    base.summary =
+      `${syns}, no answer; the SYNs stop ${fmtSeconds(lastSyn)} after the first although the capture runs ` +
+      `${fmtSeconds(captureEnd - lastSyn)} longer and the kernel would have retried: the application gave up ` +
+      `(or set TCP_SYNCNT / TCP_USER_TIMEOUT)`;
+    return base;
+  }
+  base.outcome = captureEnd > lastSyn + 3 ? "timeout" : "in-progress";
+  base.summary = `${syns}, no answer; the spacing (${base.syn.intervals.map((x) => x.toFixed(2)).join(", ")} s) fits no Linux SYN schedule`;
+  return base;
+}
+
+function noInference(schedule: Inferred["schedule"]): Inferred {
+  return {
+    tcpSynRetries: null,
+    linearTimeouts: null,
+    timeoutSeconds: null,
+    initialRtoSeconds: null,
+    schedule,
+    cap: null,
+    alternatives: [],
+  };
+}
+
+function inference(best: ScheduleFit, others: ScheduleFit[], schedule: Inferred["schedule"]): Inferred {
+  const s = best.schedule;
+  return {
+    tcpSynRetries: s.synRetries,
+    linearTimeouts: s.linearTimeouts,
+    timeoutSeconds: s.giveUpAt,
+    initialRtoSeconds: s.initialRto,
+    schedule,
+    cap: s.cap,
+    alternatives: others.map((o) => ({
+      tcpSynRetries: o.schedule.synRetries,
+      linearTimeouts: o.schedule.linearTimeouts,
+      initialRtoSeconds: o.schedule.initialRto,
+    })),
+  };
+}
+
+function backoffWords(fit: ScheduleFit): string {
+  const s = fit.schedule;
+  const gaps = s.synTimes.slice(1).map((t, i) => t - s.synTimes[i]!);
+  const how =
+    s.linearTimeouts === 0
+      ? "exponential backoff"
+      : `tcp_syn_linear_timeouts=${s.linearTimeouts} (linear, Linux >= 6.5)`;
+  const era = s.initialRto === 3 ? "; initial RTO 3 s (Linux before 3.1)" : "";
+  const cap = s.cap === "time" ? " (the time limit ends it before the retry count)" : "";
+  return `backoff ${gaps.join(",")} s fits tcp_syn_retries=${s.synRetries} with ${how}${era}${cap}`;
+}
+
+export function plural(n: number, noun: string, suffix = "s"): string {
+  return `${n} ${noun}${n === 1 ? "" : suffix}`;
+}
+
+export { describeAddress };

@@ -1,0 +1,84 @@
+// One TCP connection attempt as the packets show it: a client's SYN series
+// for one 4-tuple and initial sequence number, and what came back.
+import type { Address, Evidence, Family, IcmpUnreachableEvent, TcpSegmentEvent } from "../events.js";
+
+export interface TimedEvidence extends Evidence {
+  /** Seconds on the input's clock; null when the input has no timestamps (-t). */
+  seconds: number | null;
+  /** The timestamp as printed. */
+  text: string | null;
+}
+
+/** How the server side answered, in the order it mattered. */
+export type Answer =
+  | { kind: "syn-ack"; at: TimedEvidence }
+  | { kind: "rst"; at: TimedEvidence }
+  | { kind: "icmp"; at: TimedEvidence; event: IcmpUnreachableEvent };
+
+export class AttemptState {
+  readonly syns: TimedEvidence[] = [];
+  readonly synAcks: TimedEvidence[] = [];
+  readonly icmps: { at: TimedEvidence; event: IcmpUnreachableEvent }[] = [];
+  /** The first RST from the server before any SYN-ACK (refused). */
+  refusedBy: TimedEvidence | null = null;
+  /** The client's ACK of the SYN-ACK: the handshake completed. */
+  handshakeAck: TimedEvidence | null = null;
+  /** A RST from either side after the handshake. */
+  resetBy: TimedEvidence | null = null;
+  finSeen = false;
+  /** An earlier attempt on this 4-tuple with another ISN (port reuse). */
+  reusedPortOf: number | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly input: string,
+    readonly family: Family,
+    readonly client: Address,
+    readonly server: Address,
+    /** Initial sequence number; null when the log elided it ("seq <seq num>"). */
+    readonly isn: number | null,
+  ) {}
+
+  get firstSyn(): TimedEvidence {
+    return this.syns[0]!;
+  }
+
+  get answered(): boolean {
+    return this.synAcks.length > 0 || this.refusedBy !== null || this.icmps.length > 0;
+  }
+
+  /** Is this SYN a retransmission of this attempt (same ISN, or ISN unknown)? */
+  sameIsn(seg: TcpSegmentEvent): boolean {
+    return this.isn === null || seg.seq === null || seg.seq === this.isn;
+  }
+
+  /** Does this SYN-ACK (or RST) acknowledge our SYN? Unknown values are given the benefit. */
+  acknowledges(seg: TcpSegmentEvent): boolean {
+    if (this.isn === null || seg.ack === null) return true;
+    return seg.ack === (this.isn + 1) % 2 ** 32;
+  }
+
+  /** Every line that is evidence for this attempt, in input order. */
+  sources(): Evidence[] {
+    const all = [
+      ...this.syns,
+      ...this.synAcks,
+      ...this.icmps.map((i) => i.at),
+      ...[this.refusedBy, this.handshakeAck, this.resetBy].filter((e): e is TimedEvidence => e !== null),
+    ];
+    const seen = new Set<string>();
+    return all
+      .sort((a, b) => (a.input === b.input ? a.line - b.line : a.input < b.input ? -1 : 1))
+      .filter((e) => {
+        const key = `${e.input}:${e.line}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      })
+      .map((e) => ({ input: e.input, line: e.line }));
+  }
+}
+
+export function timed(at: Evidence, time: { text: string; seconds: number } | null): TimedEvidence {
+  return { ...at, seconds: time?.seconds ?? null, text: time?.text ?? null };
+}

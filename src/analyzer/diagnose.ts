@@ -1,0 +1,199 @@
+// The catalogue of diagnoses: each code has a severity and a message a
+// person understands, with the attempts and input lines it rests on.
+// Attempts to the same server with the same finding share one diagnosis.
+import type { AttemptReport, Diagnosis, Severity } from "../analysis.js";
+import type { Evidence } from "../events.js";
+import type { AttemptState } from "./attempt.js";
+import type { InputFacts } from "./tracker.js";
+import { describeAddress, describeTuple } from "./words.js";
+
+export const DIAGNOSIS_CODES = {
+  SYN_TIMEOUT: "error",
+  CONNECTION_REFUSED: "error",
+  PORT_UNREACHABLE: "error",
+  HOST_UNREACHABLE: "error",
+  NET_UNREACHABLE: "error",
+  ADMIN_PROHIBITED: "error",
+  APP_GAVE_UP: "warning",
+  CAPTURE_ENDS_DURING_RETRIES: "warning",
+  SLOW_HANDSHAKE: "warning",
+  SYNACK_RETRANSMITS: "warning",
+  CONNECTION_RESET: "warning",
+  CAPTURE_DROPPED_PACKETS: "warning",
+  SPACING_FITS_NO_KERNEL: "info",
+  PORT_REUSED: "info",
+  NO_TCP_FLAGS: "info",
+  INPUT_NOTE: "info",
+} as const satisfies Record<string, Severity>;
+
+export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES;
+
+const MAX_EVIDENCE = 20;
+
+interface Finding {
+  code: DiagnosisCode;
+  attempt: AttemptReport;
+  message: string;
+}
+
+function why(report: AttemptReport, state: AttemptState): Finding[] {
+  const where = describeTuple(report.client, report.server);
+  const f = (code: DiagnosisCode, message: string): Finding => ({ code, attempt: report, message });
+  const out: Finding[] = [];
+  switch (report.outcome) {
+    case "timeout":
+      out.push(
+        report.inferred.schedule === "no-fit"
+          ? f("SPACING_FITS_NO_KERNEL", `${where}: ${report.summary}`)
+          : f(
+              "SYN_TIMEOUT",
+              `${where}: ${report.summary}. Nothing answered the SYNs: a firewall DROP rule, a filtering router or a host that is down discards them silently.`,
+            ),
+      );
+      break;
+    case "refused":
+      out.push(
+        state.refusedBy
+          ? f(
+              "CONNECTION_REFUSED",
+              `${where}: ${report.summary}. Nothing listens on port ${report.server.port} of ${report.server.ip}, or a firewall rejects with tcp-reset.`,
+            )
+          : f(
+              "PORT_UNREACHABLE",
+              `${where}: ${report.summary}. A closed TCP port answers with RST, not ICMP: an ICMP port unreachable usually comes from a firewall REJECT rule (its default reject-with).`,
+            ),
+      );
+      break;
+    case "unreachable":
+      out.push(unreachableFinding(report, state, where));
+      break;
+    case "app-timeout":
+      out.push(f("APP_GAVE_UP", `${where}: ${report.summary}.`));
+      break;
+    case "in-progress":
+      out.push(f("CAPTURE_ENDS_DURING_RETRIES", `${where}: ${report.summary}; capture for longer to see how it ends.`));
+      break;
+    case "reset":
+      out.push(f("CONNECTION_RESET", `${where}: ${report.summary}.`));
+      break;
+    default:
+      break;
+  }
+  if ((report.outcome === "established" || report.outcome === "reset") && report.syn.retransmits > 0) {
+    out.push(
+      f(
+        "SLOW_HANDSHAKE",
+        `${where}: ${report.summary}: SYNs were lost or dropped before one got through (a firewall rule that changed, a full listen queue, or packet loss).`,
+      ),
+    );
+  }
+  if (report.synAck.retransmits > 0) {
+    out.push(
+      f(
+        "SYNACK_RETRANSMITS",
+        `${where}: the server sent its SYN-ACK ${report.synAck.sent} times: the client's ACK did not reach it (dropped on the way or by a firewall on the server), or the server's accept queue was full.`,
+      ),
+    );
+  }
+  if (state.reusedPortOf !== null) {
+    out.push(
+      f("PORT_REUSED", `${where}: a new SYN with another sequence number reuses the 4-tuple of attempt ${state.reusedPortOf}.`),
+    );
+  }
+  return out;
+}
+
+function unreachableFinding(report: AttemptReport, state: AttemptState, where: string): Finding {
+  const reason = state.icmps[state.icmps.length - 1]?.event.reason;
+  const firewall =
+    "A firewall REJECT rule sends this (icmp-host-prohibited, icmp-admin-prohibited or icmp6-adm-prohibited).";
+  const message = (code: DiagnosisCode, extra: string): Finding => ({
+    code,
+    attempt: report,
+    message: `${where}: ${report.summary}. ${extra}`,
+  });
+  switch (reason) {
+    case "host-prohibited":
+    case "net-prohibited":
+    case "admin-prohibited-v6":
+      return message("ADMIN_PROHIBITED", firewall);
+    case "net":
+      return message("NET_UNREACHABLE", "A router (or a REJECT --reject-with icmp-net-unreachable rule) has no route to that network.");
+    default:
+      return message(
+        "HOST_UNREACHABLE",
+        "The host did not answer ARP/neighbour discovery, a router cannot reach it, or a REJECT rule sends icmp-host-unreachable.",
+      );
+  }
+}
+
+export function diagnose(
+  reports: AttemptReport[],
+  states: Map<number, AttemptState>,
+  facts: Map<string, InputFacts>,
+  notes: { input: string; text: string }[],
+): Diagnosis[] {
+  const groups = new Map<string, Finding[]>();
+  for (const report of reports) {
+    for (const finding of why(report, states.get(report.id)!)) {
+      const key = `${finding.code}|${describeAddress(report.server)}`;
+      const group = groups.get(key);
+      if (group) group.push(finding);
+      else groups.set(key, [finding]);
+    }
+  }
+  const out: Diagnosis[] = [...groups.values()].map(grouped);
+  out.push(...inputDiagnoses(reports, facts, notes));
+  const order = { error: 0, warning: 1, info: 2 };
+  return out.sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+function grouped(findings: Finding[]): Diagnosis {
+  const first = findings[0]!;
+  const more = findings.length - 1;
+  const message = more > 0 ? `${first.message} (and ${more} more attempt${more === 1 ? "" : "s"} like it)` : first.message;
+  return {
+    code: first.code,
+    severity: DIAGNOSIS_CODES[first.code],
+    attempts: findings.map((x) => x.attempt.id),
+    message,
+    evidence: capEvidence(findings.flatMap((x) => x.attempt.sources)),
+  };
+}
+
+function capEvidence(list: Evidence[]): Evidence[] {
+  return list.slice(0, MAX_EVIDENCE);
+}
+
+function inputDiagnoses(
+  reports: AttemptReport[],
+  facts: Map<string, InputFacts>,
+  notes: { input: string; text: string }[],
+): Diagnosis[] {
+  const out: Diagnosis[] = [];
+  for (const [input, f] of facts) {
+    if (f.droppedByKernel > 0) {
+      const silent = reports.filter((r) => r.start.input === input && ["timeout", "in-progress", "app-timeout"].includes(r.outcome));
+      out.push({
+        code: "CAPTURE_DROPPED_PACKETS",
+        severity: "warning",
+        attempts: silent.map((r) => r.id),
+        message: `${input}: tcpdump reports ${f.droppedByKernel} packets dropped by the kernel: an answer (SYN-ACK, RST, ICMP) may be missing from the capture, so "no answer" verdicts are less certain.`,
+        evidence: [],
+      });
+    }
+    if (f.quietSegments > 0 && !reports.some((r) => r.start.input === input)) {
+      out.push({
+        code: "NO_TCP_FLAGS",
+        severity: "info",
+        attempts: [],
+        message: `${input}: ${f.quietSegments} TCP segments printed with -q, which hides the flags: SYNs and answers cannot be told apart; capture without -q.`,
+        evidence: [],
+      });
+    }
+  }
+  for (const note of notes) {
+    out.push({ code: "INPUT_NOTE", severity: "info", attempts: [], message: `${note.input}: ${note.text}`, evidence: [] });
+  }
+  return out;
+}

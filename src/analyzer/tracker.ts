@@ -1,0 +1,138 @@
+// Builds connection attempts from packet events, one event at a time.
+// Memory holds the attempts still open (keyed by input and 4-tuple) and a
+// small record per attempt; segments themselves are not kept.
+import type { Address, IcmpUnreachableEvent, PacketEvent, TcpSegmentEvent } from "../events.js";
+import { AttemptState, timed } from "./attempt.js";
+
+/** A SYN flood on one 4-tuple must not grow an attempt without bound. */
+const MAX_SYNS_KEPT = 256;
+
+function tupleKey(input: string, client: Address, server: Address): string {
+  return `${input}|${client.ip}|${client.port}|${server.ip}|${server.port}`;
+}
+
+export interface InputFacts {
+  /** The latest time seen in the input: the capture ran at least until then. */
+  lastSeconds: number | null;
+  /** "N packets dropped by kernel" from tcpdump's trailer. */
+  droppedByKernel: number;
+  /** Segments printed by -q, which shows no flags. */
+  quietSegments: number;
+}
+
+export class AttemptTracker {
+  private readonly open = new Map<string, AttemptState>();
+  private readonly closed: AttemptState[] = [];
+  private readonly facts = new Map<string, InputFacts>();
+  private nextId = 1;
+
+  feed(ev: PacketEvent): void {
+    const facts = this.factsOf(ev.at.input);
+    if (ev.type === "capture-stats") {
+      if (ev.kind === "dropped") facts.droppedByKernel += ev.count;
+      return;
+    }
+    const seconds = ev.time?.seconds;
+    if (seconds !== undefined && (facts.lastSeconds === null || seconds > facts.lastSeconds)) {
+      facts.lastSeconds = seconds;
+    }
+    if (ev.type === "tcp") this.segment(ev, facts);
+    else if (ev.type === "icmp-unreachable") this.unreachable(ev);
+  }
+
+  /** All attempts, in the order their first SYN was seen. */
+  finish(): { attempts: AttemptState[]; facts: Map<string, InputFacts> } {
+    const attempts = [...this.closed, ...this.open.values()].sort((a, b) => a.id - b.id);
+    this.open.clear();
+    return { attempts, facts: this.facts };
+  }
+
+  private factsOf(input: string): InputFacts {
+    let f = this.facts.get(input);
+    if (!f) {
+      f = { lastSeconds: null, droppedByKernel: 0, quietSegments: 0 };
+      this.facts.set(input, f);
+    }
+    return f;
+  }
+
+  private segment(seg: TcpSegmentEvent, facts: InputFacts): void {
+    if (seg.quiet) {
+      facts.quietSegments++;
+      return;
+    }
+    const input = seg.at.input;
+    const forward = this.open.get(tupleKey(input, seg.src, seg.dst));
+    const reverse = this.open.get(tupleKey(input, seg.dst, seg.src));
+    const at = timed(seg.at, seg.time);
+    if (seg.syn && !seg.ackFlag) {
+      this.syn(seg, forward);
+    } else if (seg.syn && seg.ackFlag) {
+      if (reverse && reverse.acknowledges(seg)) reverse.synAcks.push(at);
+    } else if (seg.rst) {
+      this.reset(seg, forward, reverse);
+    } else if (forward && forward.synAcks.length > 0) {
+      if (seg.ackFlag && !forward.handshakeAck) forward.handshakeAck = at;
+      if (seg.fin) forward.finSeen = true;
+    } else if (reverse && seg.fin) {
+      reverse.finSeen = true;
+    }
+  }
+
+  private syn(seg: TcpSegmentEvent, existing: AttemptState | undefined): void {
+    if (existing && existing.sameIsn(seg)) {
+      if (existing.syns.length < MAX_SYNS_KEPT) existing.syns.push(timed(seg.at, seg.time));
+      return;
+    }
+    const attempt = new AttemptState(this.nextId++, seg.at.input, seg.family, seg.src, seg.dst, seg.seq);
+    if (existing) {
+      attempt.reusedPortOf = existing.id;
+      this.close(existing);
+    }
+    attempt.syns.push(timed(seg.at, seg.time));
+    this.open.set(tupleKey(seg.at.input, seg.src, seg.dst), attempt);
+  }
+
+  private reset(seg: TcpSegmentEvent, forward?: AttemptState, reverse?: AttemptState): void {
+    const at = timed(seg.at, seg.time);
+    if (reverse) {
+      // from the server: before any SYN-ACK it refuses the attempt
+      if (reverse.synAcks.length === 0) {
+        if (reverse.acknowledges(seg) || !seg.ackFlag) reverse.refusedBy ??= at;
+      } else {
+        reverse.resetBy ??= at;
+      }
+      this.close(reverse);
+    } else if (forward && forward.synAcks.length > 0) {
+      forward.resetBy ??= at;
+      this.close(forward);
+    }
+  }
+
+  // ICMP errors name the original destination; -v also quotes the packet,
+  // which names the exact 4-tuple. Without it, the latest attempt from the
+  // ICMP's addressee to that destination is the one it answers.
+  private unreachable(ev: IcmpUnreachableEvent): void {
+    const attempt = ev.quoted
+      ? this.open.get(tupleKey(ev.at.input, ev.quoted.src, ev.quoted.dst))
+      : this.latestTo(ev);
+    if (attempt) attempt.icmps.push({ at: timed(ev.at, ev.time), event: ev });
+  }
+
+  private latestTo(ev: IcmpUnreachableEvent): AttemptState | undefined {
+    if (ev.protocol !== null && ev.protocol !== "tcp") return undefined;
+    let best: AttemptState | undefined;
+    for (const a of this.open.values()) {
+      if (a.input !== ev.at.input || a.client.ip !== ev.to || a.server.ip !== ev.target.ip) continue;
+      if (ev.target.port !== null && a.server.port !== ev.target.port) continue;
+      if (a.synAcks.length > 0) continue;
+      if (!best || a.id > best.id) best = a;
+    }
+    return best;
+  }
+
+  private close(attempt: AttemptState): void {
+    this.open.delete(tupleKey(attempt.input, attempt.client, attempt.server));
+    this.closed.push(attempt);
+  }
+}

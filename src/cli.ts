@@ -1,0 +1,134 @@
+// tcpdiag's command line: `analyze` and `parse`.
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import type { TcpdumpEvent } from "./events.js";
+import { fileSource, stdinSource, type InputSource } from "./input.js";
+import { runPipeline, type PipelineResult, type UnparsedLine } from "./pipeline.js";
+import { jsonReport } from "./report/json.js";
+import { tableReport } from "./report/table.js";
+import type { RelativeMode } from "./tcpdump/clock.js";
+import { VERSION } from "./version.js";
+
+export const EXIT = { OK: 0, USAGE: 2, UNREADABLE: 3 } as const;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin?: NodeJS.ReadableStream;
+  columns?: number;
+}
+
+function sourcesFor(files: string[] | undefined, io: CliIo): InputSource[] {
+  const names = files && files.length > 0 ? files : ["-"];
+  return names.map((n) => (n === "-" ? stdinSource((io.stdin ?? process.stdin) as never) : fileSource(n)));
+}
+
+/** Exit code and one-line messages for inputs that could not be read. */
+function inputProblems(result: PipelineResult, io: CliIo): number {
+  let code: number = EXIT.OK;
+  for (const e of result.errors) {
+    io.stderr(`tcpdiag: ${e.message}\n`);
+    code = EXIT.UNREADABLE;
+  }
+  for (const i of result.inputs) {
+    for (const w of i.warnings) io.stderr(`tcpdiag: warning: ${i.name}: ${w}\n`);
+    if (i.format === "unknown" && i.unparsed > 0) code = EXIT.UNREADABLE;
+  }
+  return code;
+}
+
+function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  return run(controller.signal).finally(() => process.off("SIGINT", onSigint));
+}
+
+function parseRecord(event: TcpdumpEvent): Record<string, unknown> {
+  const { at, ...fields } = event as TcpdumpEvent & { time?: { text: string; seconds: number } | null };
+  const { time, ...rest } = fields as typeof fields & { time?: { text: string; seconds: number } | null };
+  const out: Record<string, unknown> = { input: at.input, line: at.line, format: "tcpdump", type: rest.type };
+  if (time !== undefined) {
+    out.timestamp = time?.text ?? null;
+    out.seconds = time?.seconds ?? null;
+  }
+  return { ...out, ...rest };
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  const parser = yargs(argv)
+    .scriptName("tcpdiag")
+    .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from tcpdump's text output.")
+    .command(
+      "analyze [files..]",
+      "Find the connection attempts in the inputs and say what happened to each (standard input when no file or -)",
+      (y) =>
+        y
+          .positional("files", { type: "string", array: true, describe: "tcpdump text files; - for standard input" })
+          .option("json", { type: "boolean", default: false, describe: "write the JSON report (report.schema.json)" })
+          .option("relative-times", {
+            type: "string",
+            describe:
+              "how to read relative timestamps: delta (-ttt) or since-first (-ttttt); decided from the values when not given",
+          }),
+      async (args) => {
+        const relative = args.relativeTimes;
+        if (relative !== undefined && relative !== "delta" && relative !== "since-first") {
+          io.stderr(`tcpdiag: --relative-times takes delta or since-first, not ${JSON.stringify(relative)}\n`);
+          exitCode = EXIT.USAGE;
+          return;
+        }
+        const result = await withInterrupt((signal) =>
+          runPipeline(sourcesFor(args.files, io), {
+            signal,
+            ...(relative ? { relativeTimes: relative as RelativeMode } : {}),
+          }),
+        );
+        exitCode = inputProblems(result, io);
+        if (args.json) io.stdout(`${JSON.stringify(jsonReport(result), null, 2)}\n`);
+        else io.stdout(tableReport(result, { width: io.columns ?? 120 }));
+      },
+    )
+    .command(
+      "parse [files..]",
+      "Print every parsed record as one JSON object per line (input, line, format, type, fields), and unparsed lines as type \"unparsed\"",
+      (y) => y.positional("files", { type: "string", array: true, describe: "tcpdump text files; - for standard input" }),
+      async (args) => {
+        const write = (o: Record<string, unknown>) => io.stdout(`${JSON.stringify(o)}\n`);
+        const result = await withInterrupt((signal) =>
+          runPipeline(sourcesFor(args.files, io), {
+            signal,
+            onEvent: (e) => write(parseRecord(e)),
+            onUnparsed: (u: UnparsedLine) =>
+              write({ input: u.input, line: u.line, format: "tcpdump", type: "unparsed", reason: u.reason, text: u.text }),
+          }),
+        );
+        exitCode = inputProblems(result, io);
+      },
+    )
+    .demandCommand(1, "name a command: analyze or parse")
+    .strict()
+    .version(VERSION)
+    .help()
+    .wrap(Math.min(100, io.columns ?? 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      io.stderr(`tcpdiag: ${msg}\nRun tcpdiag --help for usage.\n`);
+      exitCode = EXIT.USAGE;
+    });
+  let helped = false;
+  parser.showHelpOnFail(false);
+  await parser.parseAsync(hideBin(["node", "tcpdiag", ...argv]), {}, (err, _argv, output) => {
+    if (output) {
+      helped = true;
+      io.stdout(`${output}\n`);
+    }
+    if (err && exitCode === EXIT.OK) exitCode = EXIT.USAGE;
+  });
+  return helped && exitCode === EXIT.OK ? EXIT.OK : exitCode;
+}

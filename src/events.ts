@@ -1,0 +1,101 @@
+// Events: what the format modules hand to the analyzer. They carry values and
+// where they came from (input name and line), never the text they came from.
+
+export type Family = "ipv4" | "ipv6";
+
+export interface Evidence {
+  input: string;
+  /** 1-based line number of the first line of the record. */
+  line: number;
+}
+
+export interface Address {
+  ip: string;
+  port: number | null;
+}
+
+export interface EventTime {
+  /** As printed, e.g. "17:37:32.908573". */
+  text: string;
+  /**
+   * Seconds on the input's own clock: time of day (with midnight rollovers
+   * added), epoch seconds, or seconds since the first packet for relative
+   * timestamps. Comparable within one input only.
+   */
+  seconds: number;
+}
+
+export interface TcpSegmentEvent {
+  type: "tcp";
+  at: Evidence;
+  time: EventTime | null;
+  family: Family;
+  src: Address;
+  dst: Address;
+  /** As printed: "S", "S.", "R.", "P.", ...; "" with -q (flags unknown). */
+  flags: string;
+  syn: boolean;
+  ackFlag: boolean;
+  rst: boolean;
+  fin: boolean;
+  seq: number | null;
+  ack: number | null;
+  win: number | null;
+  length: number | null;
+  options: string[] | null;
+  /** -q prints no flags: such segments cannot open or answer an attempt. */
+  quiet: boolean;
+}
+
+/** How an ICMP or ICMPv6 "destination unreachable" names its reason. */
+export type UnreachableReason =
+  | "port" // ICMP port unreachable (iptables REJECT's default), ICMPv6 port unreachable
+  | "protocol"
+  | "net"
+  | "host"
+  | "host-prohibited" // "host X unreachable - admin prohibited[ filter]"
+  | "net-prohibited"
+  | "admin-prohibited-v6" // ICMPv6 code 1, administratively prohibited
+  | "other";
+
+export interface IcmpUnreachableEvent {
+  type: "icmp-unreachable";
+  at: Evidence;
+  time: EventTime | null;
+  family: Family;
+  /** Who sent the ICMP message and to whom (the client that sent the SYN). */
+  from: string;
+  to: string;
+  reason: UnreachableReason;
+  /** The original destination the message is about. */
+  target: Address;
+  /** "tcp", "udp" or null when the message does not say. */
+  protocol: string | null;
+  /** The quoted packet that caused it, when -v printed it. */
+  quoted: { src: Address; dst: Address } | null;
+}
+
+export interface CaptureStatsEvent {
+  type: "capture-stats";
+  at: Evidence;
+  kind: "captured" | "received" | "dropped";
+  count: number;
+}
+
+/** Any other packet: not evidence for an attempt, but proof that the capture was running then. */
+export interface OtherPacketEvent {
+  type: "other-packet";
+  at: Evidence;
+  time: EventTime | null;
+}
+
+export type PacketEvent = TcpSegmentEvent | IcmpUnreachableEvent | CaptureStatsEvent | OtherPacketEvent;
+
+/** tcpdump's own lines ("listening on ...", "tcpdump: ..."): kept for `tcpdiag parse`. */
+export interface BannerEvent {
+  type: "banner";
+  at: Evidence;
+  text: string;
+}
+
+export type TcpdumpEvent = PacketEvent | BannerEvent;

@@ -1,0 +1,242 @@
+// Joins tcpdump's line records into packets and turns them into events:
+// a -v IP header line and its indented TCP line are one packet; indented
+// decode lines belong to the packet above; an ICMP error's quoted packet
+// (printed by -v) tells which attempt it answers.
+import type {
+  Evidence,
+  Family,
+  IcmpUnreachableEvent,
+  TcpdumpEvent,
+  TcpSegmentEvent,
+  UnreachableReason,
+} from "../events.js";
+import { InputClock, type RelativeMode } from "./clock.js";
+import type { ContinuationLine, Flow, IcmpUnreachable, PacketLine, TcpdumpLine, TcpSegment } from "./records.js";
+
+interface Pending {
+  line: number;
+  packet: PacketLine;
+  quoted: Flow | null;
+}
+
+/** -ttt and -ttttt print alike; decide from the values, holding at most this many packets. */
+const RELATIVE_DECISION_WINDOW = 10_000;
+
+/** SYN times per 4-tuple under each reading of relative timestamps. */
+export interface RelativeReadings {
+  delta: number[][];
+  sinceFirst: number[][];
+}
+
+export interface AssemblerOptions {
+  /** Force the reading of relative timestamps instead of deciding from the values. */
+  relativeMode?: RelativeMode;
+  /**
+   * When relative times never decrease, both readings are possible (a SYN
+   * series read either way is monotonic); this picks the one whose SYN
+   * spacing makes sense, or null when it cannot tell.
+   */
+  chooseRelativeMode?: (readings: RelativeReadings) => RelativeMode | null;
+}
+
+export class TcpdumpAssembler {
+  private pending: Pending | null = null;
+  private readonly clock: InputClock;
+  private relativeDecided: boolean;
+  private held: Pending[] = [];
+  private lastRelative = -1;
+  /** Things worth telling about this input as a whole (e.g. how times were read). */
+  readonly notes: string[] = [];
+
+  constructor(
+    private readonly input: string,
+    private readonly emit: (event: TcpdumpEvent) => void,
+    private readonly options: AssemblerOptions = {},
+  ) {
+    this.clock = new InputClock(options.relativeMode ?? "since-first");
+    this.relativeDecided = options.relativeMode !== undefined;
+  }
+
+  line(line: number, rec: TcpdumpLine): void {
+    if (rec.record === "packet") {
+      this.flush();
+      this.pending = { line, packet: { ...rec }, quoted: null };
+    } else if (rec.record === "continuation") {
+      this.continuation(rec);
+    } else {
+      this.flush();
+      const at = { input: this.input, line };
+      if (rec.count !== null && rec.kind !== "counter") {
+        this.emit({ type: "capture-stats", at, kind: rec.kind as "captured", count: rec.count });
+      } else {
+        this.emit({ type: "banner", at, text: rec.text });
+      }
+    }
+  }
+
+  end(): void {
+    this.flush();
+    if (!this.relativeDecided && this.held.length > 0) this.decideUndecreasing();
+  }
+
+  private continuation(rec: ContinuationLine): void {
+    const p = this.pending;
+    if (!p || !rec.flow) return; // decode text belongs to the packet above
+    if (!p.packet.flow) {
+      // -v: "IP (tos ...)" on one line, "a > b: Flags ..." on the next
+      p.packet.flow = rec.flow;
+      if (!p.packet.network) p.packet.network = rec.network;
+    } else if (p.packet.flow.payload.kind === "icmp-unreachable" && !p.quoted) {
+      p.quoted = rec.flow;
+    }
+  }
+
+  private flush(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    if (!this.relativeDecided && p.packet.timestamp?.kind === "relative") {
+      this.hold(p);
+      return;
+    }
+    this.convert(p);
+  }
+
+  // Relative times that ever decrease are deltas (-ttt); hold packets until
+  // that is known, so every time of the input is read the same way.
+  private hold(p: Pending): void {
+    const value = p.packet.timestamp!.seconds;
+    const decreased = value < this.lastRelative;
+    this.lastRelative = value;
+    this.held.push(p);
+    if (decreased) this.decideRelative("delta");
+    else if (this.held.length >= RELATIVE_DECISION_WINDOW) this.decideUndecreasing();
+  }
+
+  private decideUndecreasing(): void {
+    const chosen = this.options.chooseRelativeMode?.(this.heldReadings()) ?? null;
+    const mode = chosen ?? "since-first";
+    const how = mode === "delta" ? "-ttt (delta from the previous packet)" : "-ttttt (since the first packet)";
+    const why = chosen
+      ? "the reading under which the SYN spacing fits a Linux schedule (-ttt on a tie)"
+      : "nothing tells them apart";
+    this.notes.push(
+      `times are relative (-ttt and -ttttt print the same form) and never decrease: read as ${how}: ${why}; --relative-times overrides`,
+    );
+    this.decideRelative(mode);
+  }
+
+  private heldReadings(): RelativeReadings {
+    const delta = new Map<string, number[]>();
+    const sinceFirst = new Map<string, number[]>();
+    let elapsed = 0;
+    for (const p of this.held) {
+      const value = p.packet.timestamp!.seconds;
+      elapsed += value;
+      const payload = p.packet.flow?.payload;
+      if (payload?.kind !== "tcp" || !payload.flags.includes("S") || payload.flags.includes(".")) continue;
+      const key = `${p.packet.flow!.src.ip}|${p.packet.flow!.src.port}|${p.packet.flow!.dst.ip}|${p.packet.flow!.dst.port}`;
+      (delta.get(key) ?? delta.set(key, []).get(key)!).push(elapsed);
+      (sinceFirst.get(key) ?? sinceFirst.set(key, []).get(key)!).push(value);
+    }
+    return { delta: [...delta.values()], sinceFirst: [...sinceFirst.values()] };
+  }
+
+  private decideRelative(mode: RelativeMode): void {
+    this.relativeDecided = true;
+    this.clock.setRelativeMode(mode);
+    const held = this.held;
+    this.held = [];
+    for (const p of held) this.convert(p);
+  }
+
+  private convert(p: Pending): void {
+    const at: Evidence = { input: this.input, line: p.line };
+    const ts = p.packet.timestamp;
+    const time = ts ? { text: ts.text, seconds: this.clock.seconds(ts) } : null;
+    const flow = p.packet.flow;
+    if (!flow) {
+      this.emit({ type: "other-packet", at, time });
+      return;
+    }
+    const family = familyOf(p.packet, flow);
+    if (flow.payload.kind === "tcp") {
+      this.emit(tcpEvent(at, time, family, flow, flow.payload));
+    } else if (flow.payload.kind === "icmp-unreachable") {
+      this.emit(icmpEvent(at, time, family, flow, flow.payload, p.quoted));
+    } else {
+      this.emit({ type: "other-packet", at, time });
+    }
+  }
+}
+
+function familyOf(packet: PacketLine, flow: Flow): Family {
+  if (packet.network === "IP6") return "ipv6";
+  if (packet.network === "IP") return "ipv4";
+  if (packet.link?.ether?.includes("IPv6")) return "ipv6";
+  return flow.src.ip.includes(":") ? "ipv6" : "ipv4";
+}
+
+function tcpEvent(
+  at: Evidence,
+  time: TcpSegmentEvent["time"],
+  family: Family,
+  flow: Flow,
+  seg: TcpSegment,
+): TcpSegmentEvent {
+  return {
+    type: "tcp",
+    at,
+    time,
+    family,
+    src: { ip: flow.src.ip, port: flow.src.port },
+    dst: { ip: flow.dst.ip, port: flow.dst.port },
+    flags: seg.flags,
+    syn: seg.flags.includes("S"),
+    ackFlag: seg.flags.includes("."),
+    rst: seg.flags.includes("R"),
+    fin: seg.flags.includes("F"),
+    seq: seg.seq,
+    ack: seg.ack,
+    win: seg.win,
+    length: seg.length,
+    options: seg.options,
+    quiet: seg.quiet,
+  };
+}
+
+function unreachableReason(u: IcmpUnreachable): UnreachableReason {
+  const prohibited = u.detail?.includes("prohibited") ?? false;
+  switch (u.code) {
+    case "host":
+      return prohibited ? "host-prohibited" : "host";
+    case "net":
+      return prohibited ? "net-prohibited" : "net";
+    case "admin":
+      return "admin-prohibited-v6";
+    default:
+      return u.code;
+  }
+}
+
+function icmpEvent(
+  at: Evidence,
+  time: IcmpUnreachableEvent["time"],
+  family: Family,
+  flow: Flow,
+  u: IcmpUnreachable,
+  quoted: Flow | null,
+): IcmpUnreachableEvent {
+  return {
+    type: "icmp-unreachable",
+    at,
+    time,
+    family,
+    from: flow.src.ip,
+    to: flow.dst.ip,
+    reason: unreachableReason(u),
+    target: { ip: u.host, port: u.port },
+    protocol: u.protocol,
+    quoted: quoted ? { src: quoted.src, dst: quoted.dst } : null,
+  };
+}

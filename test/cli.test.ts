@@ -1,0 +1,185 @@
+// The command line: outputs, the JSON contract, exit codes, bad input.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { EXIT, main } from "../src/cli.js";
+import { FIXTURES, ROOT, SHARED } from "./helpers/paths.js";
+
+async function run(args: string[], stdin?: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
+    columns: 120,
+  });
+  return { code, stdout, stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "tcpdiag-cli-"));
+const file = (name: string, content: string | Buffer) => {
+  const path = join(tmp, name);
+  writeFileSync(path, content);
+  return path;
+};
+const dropR5 = join(FIXTURES, "drop-exp-r5", "tcpdump-nn.txt");
+const dropR5Text = readFileSync(dropR5, "utf8");
+
+describe("tcpdiag analyze", () => {
+  it("prints the attempt and the diagnosis in plain words", async () => {
+    const r = await run(["analyze", dropR5]);
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stdout).toContain("127.0.0.1:46470 -> 127.0.0.1:12345");
+    expect(r.stdout).toContain("timeout");
+    const words = r.stdout.replace(/[│\s]+/g, " ");
+    expect(words).toContain("backoff 1,2,4,8,16 s fits tcp_syn_retries=5 with exponential backoff");
+    expect(r.stdout).toContain("SYN_TIMEOUT");
+    expect(r.stderr).toBe("");
+  });
+
+  it("--json conforms to ../shared/spec/report.schema.json", async () => {
+    const schema = JSON.parse(readFileSync(join(SHARED, "spec", "report.schema.json"), "utf8"));
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    for (const scenario of ["drop-exp-r5", "concurrent-mixed", "reject-icmp-port", "synack-retransmit", "ipv6-drop-r3"]) {
+      const r = await run(["analyze", "--json", join(FIXTURES, scenario, "tcpdump-v.txt")]);
+      expect(r.code).toBe(EXIT.OK);
+      const report = JSON.parse(r.stdout);
+      expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+      expect(report.tool).toBe("tcpdiag");
+      expect(report.attempts.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("reads standard input when given - or no file", async () => {
+    for (const args of [["analyze", "--json"], ["analyze", "--json", "-"]]) {
+      const r = await run(args, dropR5Text);
+      const report = JSON.parse(r.stdout);
+      expect(report.inputs[0].name).toBe("-");
+      expect(report.attempts[0].inferred.tcpSynRetries).toBe(5);
+    }
+  });
+
+  it("one report over several inputs", async () => {
+    const r = await run(["analyze", "--json", dropR5, join(FIXTURES, "no-listener", "tcpdump-nn.txt")]);
+    const report = JSON.parse(r.stdout);
+    expect(report.inputs).toHaveLength(2);
+    expect(report.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(["timeout", "refused"]);
+  });
+
+  it("exit 3 and one line for a missing file", async () => {
+    const r = await run(["analyze", join(tmp, "nope.txt")]);
+    expect(r.code).toBe(EXIT.UNREADABLE);
+    expect(r.stderr.trim().split("\n")).toEqual([`tcpdiag: ${join(tmp, "nope.txt")}: no such file`]);
+  });
+
+  it("exit 3 for a pcap file, naming what to do", async () => {
+    const r = await run(["analyze", join(FIXTURES, "drop-exp-r5", "capture.pcap")]);
+    expect(r.code).toBe(EXIT.UNREADABLE);
+    expect(r.stderr).toContain("binary pcap/pcapng capture");
+    expect(r.stderr).toContain("tcpdump -nn -r FILE");
+  });
+
+  it("exit 3 for binary data and for text that is not tcpdump output", async () => {
+    const bin = await run(["analyze", file("bin.dat", Buffer.from([1, 2, 0, 3, 10, 0, 0]))]);
+    expect(bin.code).toBe(EXIT.UNREADABLE);
+    expect(bin.stderr).toContain("binary data");
+    const garbage = await run(["analyze", "--json", file("garbage.txt", "hello world\nthis is not a capture\n")]);
+    expect(garbage.code).toBe(EXIT.UNREADABLE);
+    expect(garbage.stderr).toContain("no line is tcpdump output");
+    const report = JSON.parse(garbage.stdout);
+    expect(report.unparsed.map((u: { line: number }) => u.line)).toEqual([1, 2]);
+    expect(report.unparsed[0].reason).toMatch(/not a line this format prints|unexpected/);
+  });
+
+  it("an empty input is a warning, exit 0", async () => {
+    const r = await run(["analyze", file("empty.txt", "")]);
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stderr).toContain("the input is empty");
+    expect(r.stdout).toContain("No TCP connection attempt");
+  });
+
+  it("CRLF and invalid UTF-8 are read, and said", async () => {
+    const crlf = await run(["analyze", "--json", file("crlf.txt", dropR5Text.replace(/\n/g, "\r\n"))]);
+    expect(crlf.code).toBe(EXIT.OK);
+    expect(crlf.stderr).toContain("6 lines end with CRLF");
+    expect(JSON.parse(crlf.stdout).attempts[0].syn.sent).toBe(6);
+    const bad = Buffer.concat([Buffer.from(dropR5Text), Buffer.from([0xff, 0xfe, 0x41, 10])]);
+    const r = await run(["analyze", "--json", file("utf8.txt", bad)]);
+    expect(r.stderr).toContain("1 lines are not valid UTF-8");
+    expect(JSON.parse(r.stdout).inputs[0]).toMatchObject({ parsed: 6, unparsed: 1 });
+  });
+
+  it("a line over 4 MiB is reported, not parsed, and the rest still is", async () => {
+    const huge = `${dropR5Text}${"x".repeat(5 * 1024 * 1024)}\n${dropR5Text}`;
+    const r = await run(["analyze", "--json", file("huge.txt", huge)]);
+    const report = JSON.parse(r.stdout);
+    expect(report.unparsed).toEqual([
+      expect.objectContaining({ line: 7, reason: "line longer than 4 MiB: not parsed" }),
+    ]);
+    expect(report.inputs[0].parsed).toBe(12);
+  });
+
+  it("usage errors exit 2", async () => {
+    expect((await run(["analyse"])).code).toBe(EXIT.USAGE);
+    expect((await run([])).code).toBe(EXIT.USAGE);
+    expect((await run(["analyze", "--relative-times", "sideways", dropR5])).code).toBe(EXIT.USAGE);
+  });
+
+  it("--help exits 0 and names both commands", async () => {
+    const r = await run(["--help"]);
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.stdout).toContain("analyze [files..]");
+    expect(r.stdout).toContain("parse [files..]");
+  });
+});
+
+describe("tcpdiag parse", () => {
+  it("prints one JSON object per record with input, line, format, type and fields", async () => {
+    const r = await run(["parse", join(FIXTURES, "drop-exp-r5", "tcpdump-live-any.txt")]);
+    expect(r.code).toBe(EXIT.OK);
+    const records = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const tcp = records.filter((x) => x.type === "tcp");
+    expect(tcp).toHaveLength(6);
+    expect(tcp[0]).toMatchObject({
+      format: "tcpdump",
+      line: 4,
+      src: { ip: "127.0.0.1", port: 46470 },
+      dst: { ip: "127.0.0.1", port: 12345 },
+      flags: "S",
+      seq: 4106321344,
+      win: 65495,
+      length: 0,
+      options: ["mss 65495", "sackOK", "TS val 697412726 ecr 0", "nop", "wscale 10"],
+      timestamp: "12:21:58.716439",
+    });
+    expect(tcp[0].seconds).toBeCloseTo(12 * 3600 + 21 * 60 + 58.716439, 6);
+    expect(records.filter((x) => x.type === "banner").map((x) => x.line)).toEqual([1, 2, 3]);
+  });
+
+  it("maps service names to port numbers and keeps host names as printed", async () => {
+    const r = await run(["parse", join(FIXTURES, "established-http", "tcpdump-default.txt")]);
+    const first = JSON.parse(r.stdout.split("\n")[0]!);
+    expect(first.dst).toEqual({ ip: "localhost", port: 8080 });
+  });
+});
+
+describe("the installed command", () => {
+  it("runs from bin/ on a fixture", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "tcpdiag.js"), "analyze", "--json", dropR5], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).attempts[0].outcome).toBe("timeout");
+  });
+
+  it("exits 2 on a usage error", () => {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "tcpdiag.js"), "bogus"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("Unknown argument");
+  });
+});
