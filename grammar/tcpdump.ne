@@ -94,6 +94,8 @@ packets -> "packets" {% id %} | "packet" {% id %}
 packet_line ->
     prefix stamp link network                    {% (d) => b.packet(d[0], d[1], d[2], d[3]) %}
   | prefix stamp link rest1                      {% (d, _, reject) => b.otherPacket(d[0], d[1], d[2], d[3], reject) %}
+  # -e with nothing decoded after the link header ("ethertype Unknown (0x3030), length 60: ")
+  | prefix stamp link                            {% (d, _, reject) => b.linkOnly(d[0], d[1], d[2], reject) %}
 
 prefix ->
     null                                         {% () => null %}

@@ -267,6 +267,16 @@ function ownedByNetwork(rest: Span, i: number): boolean {
   return false;
 }
 
+export function linkOnly(
+  prefix: Prefix | null,
+  ts: Timestamp | null,
+  linkInfo: LinkInfo | null,
+  reject: object,
+): PacketLine | object {
+  if (!linkInfo?.ether) return reject;
+  return { ...packet(prefix, ts, linkInfo, { network: null, ipHeader: null, flow: null }) };
+}
+
 /** "vlan 165, p 0, ethertype IPv4 (0x0800), a > b: ..." belongs to the ether/vlan rule. */
 function vlanWithFlow(tokens: readonly Token[]): boolean {
   if (tokens[0]?.text !== "vlan") return false;
@@ -374,8 +384,8 @@ export function tail(length: number | null, appText: string | null, elided: bool
 
 const FLAG_LETTERS = /^(?:[FSRPUWEe.]+|none)$/;
 
-export function tcpSegment(flags: string, fields: Field[], end: Tail): TcpSegment | object {
-  const seg: TcpSegment = {
+function segment(flags: string, end: Tail, quiet: boolean): TcpSegment {
+  return {
     kind: "tcp",
     flags,
     seq: null,
@@ -388,8 +398,12 @@ export function tcpSegment(flags: string, fields: Field[], end: Tail): TcpSegmen
     appText: end.appText,
     cksum: null,
     elided: end.elided,
-    quiet: false,
+    quiet,
   };
+}
+
+export function tcpSegment(flags: string, fields: Field[], end: Tail): TcpSegment | object {
+  const seg = segment(flags, end, false);
   for (const f of fields) {
     if (f.name === "seq") {
       const v = f.value as { start: number | null; end: number | null };
@@ -410,21 +424,7 @@ export function tcpFlags(d: Token[], reject: object): string | object {
 }
 
 export function quietTcp(length: Token, appText: string | null): TcpSegment {
-  return {
-    kind: "tcp",
-    flags: "",
-    seq: null,
-    seqEnd: null,
-    ack: null,
-    win: null,
-    urg: null,
-    options: null,
-    length: num(length),
-    appText,
-    cksum: null,
-    elided: false,
-    quiet: true,
-  };
+  return segment("", tail(num(length), appText, false), true);
 }
 
 // --- ICMP -----------------------------------------------------------------------
