@@ -1,9 +1,20 @@
 #!/usr/bin/env node
 import { main } from "../dist/cli.js";
 
-const code = await main(process.argv.slice(2), {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  columns: process.stdout.columns,
+// `tcpdiag parse ... | head`: the reader went away; stop quietly.
+process.stdout.on("error", (err) => {
+  if (err.code === "EPIPE") process.exit(0);
+  throw err;
 });
-process.exitCode = code;
+
+try {
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    columns: process.stdout.columns,
+  });
+} catch (err) {
+  // a bug of tcpdiag's own: one line, not a stack trace
+  process.stderr.write(`tcpdiag: internal error: ${err instanceof Error ? err.message : String(err)} (please report it with the input)\n`);
+  process.exitCode = 1;
+}

@@ -7,6 +7,7 @@ import { runPipeline, type PipelineResult, type UnparsedLine } from "./pipeline.
 import { jsonReport } from "./report/json.js";
 import { tableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
+import type { StraceLine } from "./strace/records.js";
 import { VERSION } from "./version.js";
 
 export const EXIT = { OK: 0, USAGE: 2, UNREADABLE: 3 } as const;
@@ -58,17 +59,24 @@ function parseRecord(event: TcpdumpEvent): Record<string, unknown> {
   return { ...out, ...rest };
 }
 
+function straceRecord(input: string, line: number, rec: StraceLine): Record<string, unknown> {
+  const { record, ...fields } = rec;
+  const out: Record<string, unknown> = { input, line, format: "strace", type: record, ...fields };
+  if ("args" in rec) out.args = rec.args.map((a) => a.text);
+  return out;
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.OK;
   const parser = yargs(argv)
     .scriptName("tcpdiag")
-    .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from tcpdump's text output.")
+    .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from the text tcpdump and strace print.")
     .command(
       "analyze [files..]",
       "Find the connection attempts in the inputs and say what happened to each (standard input when no file or -)",
       (y) =>
         y
-          .positional("files", { type: "string", array: true, describe: "tcpdump text files; - for standard input" })
+          .positional("files", { type: "string", array: true, describe: "tcpdump or strace output files; - for standard input" })
           .option("json", { type: "boolean", default: false, describe: "write the JSON report (report.schema.json)" })
           .option("relative-times", {
             type: "string",
@@ -96,13 +104,14 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .command(
       "parse [files..]",
       "Print every parsed record as one JSON object per line (input, line, format, type, fields), and unparsed lines as type \"unparsed\"",
-      (y) => y.positional("files", { type: "string", array: true, describe: "tcpdump text files; - for standard input" }),
+      (y) => y.positional("files", { type: "string", array: true, describe: "tcpdump or strace output files; - for standard input" }),
       async (args) => {
         const write = (o: Record<string, unknown>) => io.stdout(`${JSON.stringify(o)}\n`);
         const result = await withInterrupt((signal) =>
           runPipeline(sourcesFor(args.files, io), {
             signal,
             onEvent: (e) => write(parseRecord(e)),
+            onStraceLine: (input, line, rec) => write(straceRecord(input, line, rec)),
             onUnparsed: (u: UnparsedLine) =>
               write({ input: u.input, line: u.line, format: "tcpdump", type: "unparsed", reason: u.reason, text: u.text }),
           }),

@@ -23,6 +23,8 @@ export interface EventTime {
    * timestamps. Comparable within one input only.
    */
   seconds: number;
+  /** What the seconds count from; times of two inputs compare only on comparable clocks. */
+  clock: ClockKind;
 }
 
 export interface TcpSegmentEvent {
@@ -99,3 +101,39 @@ export interface BannerEvent {
 }
 
 export type TcpdumpEvent = PacketEvent | BannerEvent;
+
+/** How an input's times can be compared with another input's. */
+export type ClockKind = "time-of-day" | "epoch" | "relative" | null;
+
+/** What a connect() call (strace) says about one attempt, from the application's side. */
+export interface ConnectEvent {
+  type: "connect";
+  at: Evidence;
+  time: EventTime | null;
+  clock: ClockKind;
+  family: Family;
+  pid: number | null;
+  command: string | null;
+  fd: number;
+  server: Address;
+  /** The local address, when -yy or getsockname() shows it. */
+  client: Address | null;
+  nonBlocking: boolean;
+  /**
+   * connected: connect() (or SO_ERROR after EINPROGRESS) said 0; failed: an
+   * error; abandoned: the application closed the socket, exited or was killed
+   * while the connect was pending; pending: the trace ends first; unknown:
+   * the socket was closed but the trace hides every call that would tell how
+   * the connect ended (-e trace=connect, -Z).
+   */
+  result: "connected" | "failed" | "abandoned" | "pending" | "unknown";
+  errno: string | null;
+  /** From connect() to its result (or to what abandoned it), in seconds. */
+  durationSeconds: number | null;
+  abandonedBy: "close" | "exit" | "signal" | null;
+  /** Every line that is evidence: socket(), connect(), poll/getsockopt, close/exit. */
+  evidence: Evidence[];
+}
+
+/** Everything the analyzer takes. */
+export type AnalyzerEvent = PacketEvent | ConnectEvent;

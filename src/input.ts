@@ -140,7 +140,9 @@ export async function readLines(
     if (signal?.aborted) return stats;
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(source.name, `cannot read (${code ?? (err as Error).message})`);
+    // only the stream's own errors mean the input cannot be read
+    if (typeof code !== "string") throw err;
+    throw new InputError(source.name, `cannot read (${code})`);
   } finally {
     signal?.removeEventListener("abort", stop);
     if (stream !== process.stdin) stream.destroy();

@@ -1,25 +1,16 @@
 // lines -> records -> events -> analysis: the one path every interface uses.
 import type { Analysis } from "./analysis.js";
 import { Analyzer } from "./analyzer/index.js";
-import { defaultScheduleScore } from "./analyzer/kernel-model.js";
-import type { TcpdumpEvent } from "./events.js";
+import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
+import { detectFormat, DETECTION_LINES, type DetectedFormat } from "./formats/detect.js";
+import type { FormatReader } from "./formats/reader.js";
+import { straceReader } from "./formats/strace.js";
+import { tcpdumpReader } from "./formats/tcpdump.js";
 import { InputError, readLines, type InputSource } from "./input.js";
+import type { StraceLine } from "./strace/records.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
-import { tcpdumpLineParser } from "./tcpdump/grammar.js";
-import { TcpdumpAssembler, type RelativeReadings } from "./tcpdump/packets.js";
 
-// Relative times that never decrease: the reading under which more SYN
-// series look like a default Linux schedule wins. Short series can fit both
-// (0, 1, 2 is linear read as -ttttt, exponential read as -ttt); -ttt is the
-// more common flag, so it wins ties when there are SYN series at all.
-function chooseRelativeMode(readings: RelativeReadings): RelativeMode | null {
-  const delta = defaultScheduleScore(readings.delta);
-  const sinceFirst = defaultScheduleScore(readings.sinceFirst);
-  if (delta === 0 && sinceFirst === 0) return null;
-  return delta >= sinceFirst ? "delta" : "since-first";
-}
-
-export type InputFormat = "tcpdump" | "unknown";
+export type InputFormat = DetectedFormat;
 
 export interface InputSummary {
   name: string;
@@ -43,6 +34,8 @@ export interface PipelineOptions {
   relativeTimes?: RelativeMode;
   /** Called with every event, in input order (for `tcpdiag parse`). */
   onEvent?: (event: TcpdumpEvent) => void;
+  /** Called with every parsed strace line (for `tcpdiag parse`). */
+  onStraceLine?: (input: string, line: number, record: StraceLine) => void;
   /** Called with every unparsed line. */
   onUnparsed?: (line: UnparsedLine) => void;
   signal?: AbortSignal;
@@ -85,26 +78,36 @@ async function readInput(
 ): Promise<InputSummary> {
   const summary: InputSummary = {
     name: source.name,
-    format: "tcpdump",
+    format: "unknown",
     lines: 0,
     parsed: 0,
     unparsed: 0,
     blank: 0,
     warnings: [],
   };
-  const assembler = new TcpdumpAssembler(
-    source.name,
-    (event) => {
-      options.onEvent?.(event);
-      if (event.type !== "banner") analyzer.feed(event);
-    },
-    options.relativeTimes ? { relativeMode: options.relativeTimes } : { chooseRelativeMode },
-  );
+  const feed = (e: AnalyzerEvent) => analyzer.feed(e);
   const unparsed = (line: number, text: string, reason: string) => {
     summary.unparsed++;
     const entry = { input: source.name, line, text: text.slice(0, MAX_TEXT), reason };
     options.onUnparsed?.(entry);
     if (result.unparsed.length < MAX_UNPARSED_LISTED) result.unparsed.push(entry);
+  };
+  let reader: FormatReader | null = null;
+  const held: [number, string][] = [];
+  const use = (line: number, text: string) => {
+    const parsed = reader!.line(line, text);
+    if (parsed.ok) summary.parsed++;
+    else unparsed(line, text, parsed.reason);
+  };
+  // The first lines decide the format; they are held until then.
+  const decide = () => {
+    const format = detectFormat(held.map(([, t]) => t));
+    summary.format = format;
+    reader =
+      format === "strace"
+        ? straceReader(source.name, feed, options.onStraceLine && ((l, r) => options.onStraceLine!(source.name, l, r)))
+        : tcpdumpReader(source.name, feed, options.onEvent, options.relativeTimes);
+    for (const [line, text] of held.splice(0)) use(line, text);
   };
   const stats = await readLines(
     source,
@@ -113,18 +116,15 @@ async function readInput(
         summary.blank++;
         return;
       }
-      const parsed = tcpdumpLineParser.parse(text);
-      if (parsed.ok) {
-        summary.parsed++;
-        assembler.line(line, parsed.value);
-      } else {
-        unparsed(line, text, parsed.reason);
-      }
+      if (reader) return use(line, text);
+      held.push([line, text]);
+      if (held.length >= DETECTION_LINES) decide();
     },
     options.signal,
   );
-  assembler.end();
-  for (const text of assembler.notes) analyzer.note(source.name, text);
+  if (!reader) decide();
+  reader!.end();
+  for (const text of reader!.notes()) analyzer.note(source.name, text);
   for (const line of stats.overlong) unparsed(line, "", "line longer than 4 MiB: not parsed");
   summary.lines = stats.lines;
   if (stats.lines === 0) summary.warnings.push("the input is empty");
@@ -132,9 +132,9 @@ async function readInput(
   if (stats.invalidUtf8Lines > 0) {
     summary.warnings.push(`${stats.invalidUtf8Lines} lines are not valid UTF-8 (bad bytes read as U+FFFD)`);
   }
-  if (summary.parsed === 0) {
+  if (summary.parsed === 0 && summary.unparsed > 0) {
     summary.format = "unknown";
-    if (summary.unparsed > 0) summary.warnings.push("no line is tcpdump output");
+    summary.warnings.push("no line is tcpdump or strace output");
   }
   return summary;
 }

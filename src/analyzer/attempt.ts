@@ -1,12 +1,13 @@
 // One TCP connection attempt as the packets show it: a client's SYN series
 // for one 4-tuple and initial sequence number, and what came back.
-import type { Address, Evidence, Family, IcmpUnreachableEvent, TcpSegmentEvent } from "../events.js";
+import type { Address, ClockKind, EventTime, Evidence, Family, IcmpUnreachableEvent, TcpSegmentEvent } from "../events.js";
 
 export interface TimedEvidence extends Evidence {
   /** Seconds on the input's clock; null when the input has no timestamps (-t). */
   seconds: number | null;
   /** The timestamp as printed. */
   text: string | null;
+  clock: ClockKind;
 }
 
 /** How the server side answered, in the order it mattered. */
@@ -79,6 +80,6 @@ export class AttemptState {
   }
 }
 
-export function timed(at: Evidence, time: { text: string; seconds: number } | null): TimedEvidence {
-  return { ...at, seconds: time?.seconds ?? null, text: time?.text ?? null };
+export function timed(at: Evidence, time: EventTime | null): TimedEvidence {
+  return { ...at, seconds: time?.seconds ?? null, text: time?.text ?? null, clock: time?.clock ?? null };
 }

@@ -24,6 +24,8 @@ export const DIAGNOSIS_CODES = {
   PORT_REUSED: "info",
   NO_TCP_FLAGS: "info",
   INPUT_NOTE: "info",
+  INPUTS_FROM_DIFFERENT_RUNS: "warning",
+  CLOCKS_NOT_ALIGNED: "info",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES;
@@ -36,7 +38,7 @@ interface Finding {
   message: string;
 }
 
-function why(report: AttemptReport, state: AttemptState): Finding[] {
+function why(report: AttemptReport, state: AttemptState | undefined): Finding[] {
   const where = describeTuple(report.client, report.server);
   const f = (code: DiagnosisCode, message: string): Finding => ({ code, attempt: report, message });
   const out: Finding[] = [];
@@ -53,7 +55,7 @@ function why(report: AttemptReport, state: AttemptState): Finding[] {
       break;
     case "refused":
       out.push(
-        state.refusedBy
+        !state || state.refusedBy
           ? f(
               "CONNECTION_REFUSED",
               `${where}: ${report.summary}. Nothing listens on port ${report.server.port} of ${report.server.ip}, or a firewall rejects with tcp-reset.`,
@@ -95,7 +97,7 @@ function why(report: AttemptReport, state: AttemptState): Finding[] {
       ),
     );
   }
-  if (state.reusedPortOf !== null) {
+  if (state && state.reusedPortOf !== null) {
     out.push(
       f("PORT_REUSED", `${where}: a new SYN with another sequence number reuses the 4-tuple of attempt ${state.reusedPortOf}.`),
     );
@@ -103,8 +105,10 @@ function why(report: AttemptReport, state: AttemptState): Finding[] {
   return out;
 }
 
-function unreachableFinding(report: AttemptReport, state: AttemptState, where: string): Finding {
-  const reason = state.icmps[state.icmps.length - 1]?.event.reason;
+const REASON_OF_ERRNO: Record<string, string> = { EACCES: "admin-prohibited-v6", ENETUNREACH: "net" };
+
+function unreachableFinding(report: AttemptReport, state: AttemptState | undefined, where: string): Finding {
+  const reason = state?.icmps[state.icmps.length - 1]?.event.reason ?? REASON_OF_ERRNO[report.errno ?? ""];
   const firewall =
     "A firewall REJECT rule sends this (icmp-host-prohibited, icmp-admin-prohibited or icmp6-adm-prohibited).";
   const message = (code: DiagnosisCode, extra: string): Finding => ({
@@ -132,10 +136,11 @@ export function diagnose(
   states: Map<number, AttemptState>,
   facts: Map<string, InputFacts>,
   notes: { input: string; text: string }[],
+  correlation: { code: "INPUTS_FROM_DIFFERENT_RUNS" | "CLOCKS_NOT_ALIGNED"; message: string }[] = [],
 ): Diagnosis[] {
   const groups = new Map<string, Finding[]>();
   for (const report of reports) {
-    for (const finding of why(report, states.get(report.id)!)) {
+    for (const finding of why(report, states.get(report.id))) {
       const key = `${finding.code}|${describeAddress(report.server)}`;
       const group = groups.get(key);
       if (group) group.push(finding);
@@ -144,6 +149,9 @@ export function diagnose(
   }
   const out: Diagnosis[] = [...groups.values()].map(grouped);
   out.push(...inputDiagnoses(reports, facts, notes));
+  for (const c of correlation) {
+    out.push({ code: c.code, severity: DIAGNOSIS_CODES[c.code], attempts: [], message: c.message, evidence: [] });
+  }
   const order = { error: 0, warning: 1, info: 2 };
   return out.sort((a, b) => order[a.severity] - order[b.severity]);
 }

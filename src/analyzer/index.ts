@@ -1,7 +1,9 @@
 // The analyzer: events in (from any format module), an Analysis out.
 import type { Analysis } from "../analysis.js";
-import type { PacketEvent } from "../events.js";
+import type { AnalyzerEvent } from "../events.js";
+import { fromConnect, withConnect } from "./application.js";
 import { assess } from "./assess.js";
+import { correlate } from "./correlate.js";
 import { diagnose } from "./diagnose.js";
 import { AttemptTracker } from "./tracker.js";
 
@@ -9,7 +11,7 @@ export class Analyzer {
   private readonly tracker = new AttemptTracker();
   private readonly notes: { input: string; text: string }[] = [];
 
-  feed(event: PacketEvent): void {
+  feed(event: AnalyzerEvent): void {
     this.tracker.feed(event);
   }
 
@@ -19,9 +21,16 @@ export class Analyzer {
   }
 
   finish(): Analysis {
-    const { attempts: states, facts } = this.tracker.finish();
-    const attempts = states.map((s) => assess(s, facts.get(s.input)));
+    const { attempts: states, facts, connects } = this.tracker.finish();
+    const { joined, unjoined, notes } = correlate(states, connects);
+    const attempts = states.map((s) => {
+      const report = assess(s, facts.get(s.input));
+      const call = joined.get(s.id);
+      return call ? withConnect(report, call) : report;
+    });
+    let next = states.reduce((m, s) => Math.max(m, s.id), 0) + 1;
+    for (const call of unjoined) attempts.push(fromConnect(next++, call));
     const byId = new Map(states.map((s) => [s.id, s]));
-    return { attempts, diagnoses: diagnose(attempts, byId, facts, this.notes) };
+    return { attempts, diagnoses: diagnose(attempts, byId, facts, this.notes, notes) };
   }
 }

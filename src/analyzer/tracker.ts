@@ -1,7 +1,7 @@
 // Builds connection attempts from packet events, one event at a time.
 // Memory holds the attempts still open (keyed by input and 4-tuple) and a
 // small record per attempt; segments themselves are not kept.
-import type { Address, IcmpUnreachableEvent, PacketEvent, TcpSegmentEvent } from "../events.js";
+import type { Address, AnalyzerEvent, ConnectEvent, IcmpUnreachableEvent, TcpSegmentEvent } from "../events.js";
 import { AttemptState, timed } from "./attempt.js";
 
 /** A SYN flood on one 4-tuple must not grow an attempt without bound. */
@@ -24,9 +24,14 @@ export class AttemptTracker {
   private readonly open = new Map<string, AttemptState>();
   private readonly closed: AttemptState[] = [];
   private readonly facts = new Map<string, InputFacts>();
+  private readonly connects: ConnectEvent[] = [];
   private nextId = 1;
 
-  feed(ev: PacketEvent): void {
+  feed(ev: AnalyzerEvent): void {
+    if (ev.type === "connect") {
+      this.connects.push(ev);
+      return;
+    }
     const facts = this.factsOf(ev.at.input);
     if (ev.type === "capture-stats") {
       if (ev.kind === "dropped") facts.droppedByKernel += ev.count;
@@ -41,10 +46,10 @@ export class AttemptTracker {
   }
 
   /** All attempts, in the order their first SYN was seen. */
-  finish(): { attempts: AttemptState[]; facts: Map<string, InputFacts> } {
+  finish(): { attempts: AttemptState[]; facts: Map<string, InputFacts>; connects: ConnectEvent[] } {
     const attempts = [...this.closed, ...this.open.values()].sort((a, b) => a.id - b.id);
     this.open.clear();
-    return { attempts, facts: this.facts };
+    return { attempts, facts: this.facts, connects: this.connects };
   }
 
   private factsOf(input: string): InputFacts {

@@ -4,6 +4,8 @@
 // "anything else" alternatives' exclusions, which keep the grammar unambiguous.
 import type { Token } from "moo";
 import { portNumber } from "../ports.js";
+import { clockSeconds } from "../time.js";
+import { lineSpans, type Span, type Tree } from "../grammar-support.js";
 import type {
   BannerLine,
   ContinuationLine,
@@ -19,107 +21,8 @@ import type {
   UnreachableCode,
 } from "./records.js";
 
-type Tree = Token | Span | null | undefined | Tree[];
-
-// The line being parsed: spans are sliced from it when a parse is finished.
-let lineSource: { buffer?: string } | null = null;
-
-export function readsLineFrom(lexer: object): void {
-  lineSource = lexer as { buffer?: string };
-}
-
-/** How many leading tokens a span keeps for the exclusion checks. */
-const HEAD = 128;
-
-/**
- * A run of tokens up to the end of the line ("the rest"). nearley calls a
- * postprocessor each time a rule completes, that is at every token of such a
- * run; a span is O(1) to extend and becomes text only in finish().
- */
-export class Span {
-  constructor(
-    readonly head: Token[],
-    readonly first: Token | null,
-    readonly last: Token | null,
-    readonly count: number,
-    readonly unreachable: boolean,
-  ) {}
-
-  toText(): string {
-    if (!this.first || !this.last) return "";
-    const line = lineSource?.buffer ?? "";
-    return line.slice(this.first.offset, this.last.offset + this.last.text.length);
-  }
-}
-
-export function emptySpan(): Span {
-  return new Span([], null, null, 0, false);
-}
-
-export function span(t: Token): Span {
-  return new Span([t], t, t, 1, t.text === "unreachable");
-}
-
-export function extend(s: Span, t: Token): Span {
-  const head = s.head.length < HEAD ? [...s.head, t] : s.head;
-  return new Span(head, s.first ?? t, t, s.count + 1, s.unreachable || t.text === "unreachable");
-}
-
-function firstToken(tree: Tree): Token | null {
-  if (tree == null) return null;
-  if (tree instanceof Span) return tree.first;
-  if (Array.isArray(tree)) {
-    for (const t of tree) {
-      const f = firstToken(t);
-      if (f) return f;
-    }
-    return null;
-  }
-  return tree;
-}
-
-function lastToken(tree: Tree): Token | null {
-  if (tree == null) return null;
-  if (tree instanceof Span) return tree.last;
-  if (Array.isArray(tree)) {
-    for (let i = tree.length - 1; i >= 0; i--) {
-      const l = lastToken(tree[i]);
-      if (l) return l;
-    }
-    return null;
-  }
-  return tree;
-}
-
-/** The text of a token tree as it stood in the line, read when the parse is finished. */
-export function text(tree: Tree): string {
-  return spanOf(tree) as unknown as string;
-}
-
-function spanOf(tree: Tree): Span {
-  const first = firstToken(tree);
-  return new Span([], first, lastToken(tree), 0, false);
-}
-
-/** Eager text of a small token tree (no spans inside). */
-export function flat(tree: Tree): string {
-  if (tree == null) return "";
-  if (tree instanceof Span) return tree.toText();
-  if (Array.isArray(tree)) return tree.map(flat).join("");
-  return tree.text;
-}
-
-/** Replaces the spans in a finished parse with their (trimmed) text. */
-export function finish<R>(value: R): R {
-  if (value instanceof Span) return (value.toText().trim() || null) as R;
-  if (Array.isArray(value)) return value.map(finish) as R;
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = finish(v);
-    return out as R;
-  }
-  return value;
-}
+const spans = lineSpans();
+export const { readsLineFrom, emptySpan, span, extend, text, flat, finish } = spans;
 
 export function num(tok: Token): number {
   return Number(tok.text);
@@ -141,10 +44,6 @@ export function lead(): Prefix {
   return { number: null, lead: true };
 }
 
-export function clockSeconds(clock: string): number {
-  const [h, m, s] = clock.split(":");
-  return Number(h) * 3600 + Number(m) * 60 + Number(s);
-}
 
 export function stamp(kind: "clock" | "epoch" | "date", tok: Token, clock?: Token): Timestamp {
   if (kind === "epoch") return { kind, text: tok.text, seconds: Number(tok.text) };

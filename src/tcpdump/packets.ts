@@ -3,6 +3,7 @@
 // decode lines belong to the packet above; an ICMP error's quoted packet
 // (printed by -v) tells which attempt it answers.
 import type {
+  ClockKind,
   Evidence,
   Family,
   IcmpUnreachableEvent,
@@ -11,7 +12,24 @@ import type {
   UnreachableReason,
 } from "../events.js";
 import { InputClock, type RelativeMode } from "./clock.js";
-import type { ContinuationLine, Flow, IcmpUnreachable, PacketLine, TcpdumpLine, TcpSegment } from "./records.js";
+import type {
+  ContinuationLine,
+  Flow,
+  IcmpUnreachable,
+  PacketLine,
+  TcpdumpLine,
+  TcpSegment,
+  Timestamp,
+} from "./records.js";
+
+// -tttt prints a local date and time: like the default time of day, it is
+// compared with other inputs by its time of day.
+const CLOCK_KIND: Record<Timestamp["kind"], ClockKind> = {
+  clock: "time-of-day",
+  date: "time-of-day",
+  epoch: "epoch",
+  relative: "relative",
+};
 
 interface Pending {
   line: number;
@@ -153,7 +171,7 @@ export class TcpdumpAssembler {
   private convert(p: Pending): void {
     const at: Evidence = { input: this.input, line: p.line };
     const ts = p.packet.timestamp;
-    const time = ts ? { text: ts.text, seconds: this.clock.seconds(ts) } : null;
+    const time = ts ? { text: ts.text, seconds: this.clock.seconds(ts), clock: CLOCK_KIND[ts.kind] } : null;
     const flow = p.packet.flow;
     if (!flow) {
       this.emit({ type: "other-packet", at, time });

@@ -8,8 +8,11 @@ export const SHARED = join(ROOT, "..", "shared");
 export const CORPUS_TCPDUMP = join(SHARED, "corpus", "tcpdump");
 export const FIXTURES = join(ROOT, "fixtures");
 
-export function scenarios(): string[] {
-  return readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, "expected.json")));
+/** Scenario folders with an expected.json: tcpdump-only ones, or the strace-* ones. */
+export function scenarios(kind: "tcpdump" | "strace" = "tcpdump"): string[] {
+  return readdirSync(FIXTURES).filter(
+    (d) => existsSync(join(FIXTURES, d, "expected.json")) && d.startsWith("strace-") === (kind === "strace"),
+  );
 }
 
 export function tcpdumpFiles(scenario: string): string[] {
