@@ -189,21 +189,23 @@ export class SocketTracker implements CallSink {
 
   private inherit(c: Syscall): void {
     const child = c.result.value;
+    if (child === null || child <= 0) return;
     const command = this.commands.get(c.pid) ?? this.defaultCommand;
-    if (child !== null && child > 0 && command) this.commands.set(child, command);
+    if (command) this.commands.set(child, command);
+    if (c.args.some((a) => a.text.includes("CLONE_THREAD"))) this.process.set(child, this.process.get(c.pid) ?? c.pid);
   }
 
-  // Threads share their process's fds but strace shows their own tids; a
-  // socket is looked up by pid and fd, then by fd alone.
+  /** thread id -> the process (thread group) whose fds it shares. */
+  private readonly process = new Map<number | null, number | null>();
+
+  // Threads share their process's fds but strace shows their own tids: a
+  // socket is keyed by the process's id and the fd.
   private key(pid: number | null, fd: number): string {
-    return `${pid}:${fd}`;
+    return `${this.process.get(pid) ?? pid}:${fd}`;
   }
 
   private findPending(pid: number | null, fd: number): Pending | undefined {
-    const own = this.pending.get(this.key(pid, fd));
-    if (own) return own;
-    const sameFd = [...this.pending.values()].filter((p) => p.event.fd === fd);
-    return sameFd.length === 1 ? sameFd[0] : undefined;
+    return this.pending.get(this.key(pid, fd));
   }
 
   private connect(c: Syscall): void {
@@ -241,8 +243,14 @@ export class SocketTracker implements CallSink {
     } else this.finish(p, "failed", errno);
   }
 
+  /** Seconds between two times, when both are precise (-t prints whole seconds). */
+  private between(start: Pending, end: EventTime | null): number | null {
+    if (!end || start.start === null || !end.text.includes(".") || !start.event.time?.text.includes(".")) return null;
+    return round6(end.seconds - start.start);
+  }
+
   private decide(p: Pending, result: "connected" | "failed", errno: string | null, time: EventTime | null, at: Evidence): void {
-    if (time && p.start !== null) p.event.durationSeconds = round6(time.seconds - p.start);
+    p.event.durationSeconds = this.between(p, time) ?? p.event.durationSeconds;
     p.event.evidence.push(at);
     this.pending.delete(this.key(p.event.pid, p.event.fd));
     this.finish(p, result, errno);
@@ -257,8 +265,7 @@ export class SocketTracker implements CallSink {
       this.finish(p, "unknown", null);
       return;
     }
-    const end = time ?? this.lastTime;
-    if (end && p.start !== null) p.event.durationSeconds = round6(end.seconds - p.start);
+    p.event.durationSeconds = this.between(p, time ?? this.lastTime) ?? p.event.durationSeconds;
     p.event.abandonedBy = by;
     p.event.evidence.push(at);
     this.pending.delete(this.key(p.event.pid, p.event.fd));
