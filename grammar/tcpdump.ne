@@ -77,6 +77,8 @@ line ->
     packet_line                                  {% id %}
   | "[" "|" rest1                                {% (d) => b.truncation(d) %}
   | %indent continuation                         {% (d) => b.continuation(d[1]) %}
+  # a whole packet line pasted with an indent (markdown, mail): it has a timestamp
+  | %indent packet_line                           {% (d, _, reject) => b.indentedPacket(d[1], reject) %}
   | banner                                       {% id %}
 
 # --- tcpdump's own lines (stderr banner and trailer, read-file banner) -------
@@ -100,7 +102,7 @@ packet_line ->
 prefix ->
     null                                         {% () => null %}
   | %pktnum                                      {% (d) => b.pktnum(d[0]) %}
-  | %pktnum __                                   {% (d) => b.pktnum(d[0]) %}
+  | %pktnum __                                   {% (d) => b.pktnum(d[0], true) %}
   | %lead                                        {% () => b.lead() %}
 
 stamp ->
@@ -122,14 +124,14 @@ iface -> %word __ direction __                   {% (d) => b.iface(d[0], d[2]) %
 
 direction -> "In" {% id %} | "Out" {% id %} | "B" {% id %} | "M" {% id %} | "P" {% id %}
 
-ether -> %mac __ ">" __ %mac "," __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
-                                                 {% (d) => b.ether(d[0], d[4], d[9], d[14]) %}
-       | %mac __ ">" __ %mac "," __ "ethertype" __ ethertype "," __ "length" __ %number ":" __ vlan
-                                                 {% (d) => b.ether(d[0], d[4], d[9], d[14]) %}
-       | %mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
-                                                 {% (d) => b.ether(d[0], null, d[4], d[9]) %}
+ether -> mac __ ">" __ mac "," __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
+                                                 {% (d) => b.etherText(d) %}
+       | mac __ ">" __ mac "," __ "ethertype" __ ethertype "," __ "length" __ %number ":" __ vlan
+                                                 {% (d) => b.etherText(d) %}
+       | mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
+                                                 {% (d) => b.etherText(d) %}
        # Linux cooked v1 (-i any before tcpdump 4.99.5): " In 00:11:.. ethertype IPv4 (0x0800), length 76: "
-       | direction __ %mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
+       | direction __ mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
                                                  {% (d) => b.etherText(d) %}
        | direction __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
                                                  {% (d) => b.etherText(d) %}
@@ -138,13 +140,18 @@ ether -> %mac __ ">" __ %mac "," __ "ethertype" __ ethertype "," __ "length" __ 
                                                  {% (d) => b.etherText(d) %}
        | "ip" ":" __                             {% (d) => b.etherText(d) %}
 
+# Without -n a MAC address is followed by its vendor: "(oui Ethernet)".
+mac -> %mac {% id %} | %mac __ "(" "oui" __ oui_words ")" {% id %}
+oui_words -> word_or_kw | oui_words __ word_or_kw
+
 ethertype -> ethertype_name "(" %hex ")"        {% (d) => b.flat(d) %}
            | ethertype_name "(" %number ")"     {% (d) => b.flat(d) %}
 ethertype_name -> ethertype_part | ethertype_name ethertype_part
 ethertype_part -> %word | %kw | %number | %decimal | %ws
 
 # 802.1Q: "vlan 165, p 0, ethertype IPv4 (0x0800), " before the IP packet.
-vlan -> "vlan" __ %number "," __ "p" __ %number vlan_flags "," __ "ethertype" __ ethertype "," __
+vlan -> vlan_tag | vlan vlan_tag
+vlan_tag -> "vlan" __ %number "," __ "p" __ %number vlan_flags "," __ "ethertype" __ ethertype "," __
 vlan_flags -> null | "," __ %word
 
 # The network layer: IPv4 or IPv6, or (with -e) an IP packet without the
@@ -198,8 +205,8 @@ tcp_field ->
   | "ack" __ number_value                        {% (d) => b.field("ack", d[2]) %}
   | "win" __ number_value                        {% (d) => b.field("win", d[2]) %}
   | "urg" __ number_value                        {% (d) => b.field("urg", d[2]) %}
-  | "options" __ "[" tcp_options "]"             {% (d) => b.field("options", d[3]) %}
-  | "options" __ "[" tcp_options "[" "|" %kw "]"  {% (d) => b.field("options", d[3]) %}
+  | "options" __ "[" tcp_options "]"             {% (d) => b.field("options", b.listOf(d[3])) %}
+  | "options" __ "[" tcp_options "[" "|" %kw "]"  {% (d) => b.field("options", b.listOf(d[3])) %}
   | "[" nested "]"                               {% (d) => b.field("note", b.flat(d)) %}
 
 # The segment ends with "length N" and what tcpdump decoded of the payload,
@@ -225,8 +232,8 @@ redacted_words -> word_or_kw | redacted_words __ word_or_kw
 
 # Options: "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7", nested "[H]" and
 # "{...}" groups (mptcp, sack blocks), unknown options printed as they are.
-tcp_options -> null {% () => [] %} | tcp_option {% (d) => [d[0]] %}
-             | tcp_options "," tcp_option {% (d) => [...d[0], d[2]] %}
+tcp_options -> null {% () => null %} | tcp_option {% (d) => b.cons(null, d[0]) %}
+             | tcp_options "," tcp_option {% (d) => b.cons(d[0], d[2]) %}
 tcp_option -> option_part:+ {% (d) => b.flat(d) %}
 option_part -> option_token {% id %} | "[" nested "]" {% id %} | "{" nested "}" {% id %}
 option_token -> flat_token {% (d, _, reject) => (d[0].text === "," ? reject : d[0]) %}
@@ -281,9 +288,11 @@ continuation ->
 word_or_kw -> %word {% id %} | %kw {% id %}
 
 # Balanced text inside (), [] or {}.
-nested -> null {% () => [] %} | nested nested_part {% (d) => { d[0].push(d[1]); return d[0]; } %}
-nested_part -> flat_token {% id %} | "(" nested ")" {% (d) => d %} | "[" nested "]" {% (d) => d %}
-             | "{" nested "}" {% (d) => d %}
+# Only the text of a group is kept (from its first to its last token), so
+# nothing is built per token.
+nested -> null {% () => null %} | nested nested_part {% () => null %}
+nested_part -> flat_token {% () => null %} | "(" nested ")" {% () => null %} | "[" nested "]" {% () => null %}
+             | "{" nested "}" {% () => null %}
 
 flat_token -> %word {% id %} | %kw {% id %} | %number {% id %} | %ws {% id %} | %hex {% id %}
             | %ip4 {% id %} | %ip6 {% id %} | %decimal {% id %} | %clock {% id %} | %date {% id %}

@@ -68,6 +68,8 @@ function straceRecord(input: string, line: number, rec: StraceLine): Record<stri
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.OK;
+  // yargs may still run a command after a usage error: it must not then read anything
+  let usageError = false;
   const parser = yargs(argv)
     .scriptName("tcpdiag")
     .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from the text tcpdump and strace print.")
@@ -84,6 +86,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
               "how to read relative timestamps: delta (-ttt) or since-first (-ttttt); decided from the values when not given",
           }),
       async (args) => {
+        if (usageError) return;
         const relative = args.relativeTimes;
         if (relative !== undefined && relative !== "delta" && relative !== "since-first") {
           io.stderr(`tcpdiag: --relative-times takes delta or since-first, not ${JSON.stringify(relative)}\n`);
@@ -106,6 +109,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       "Print every parsed record as one JSON object per line (input, line, format, type, fields), and unparsed lines as type \"unparsed\"",
       (y) => y.positional("files", { type: "string", array: true, describe: "tcpdump or strace output files; - for standard input" }),
       async (args) => {
+        if (usageError) return;
         const write = (o: Record<string, unknown>) => io.stdout(`${JSON.stringify(o)}\n`);
         const result = await withInterrupt((signal) =>
           runPipeline(sourcesFor(args.files, io), {
@@ -129,6 +133,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (err) throw err;
       io.stderr(`tcpdiag: ${msg}\nRun tcpdiag --help for usage.\n`);
       exitCode = EXIT.USAGE;
+      usageError = true;
     });
   let helped = false;
   parser.showHelpOnFail(false);

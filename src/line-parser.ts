@@ -37,6 +37,8 @@ export function grammarLineParser<R>(
   return {
     parseAll,
     parse(line: string): LineParse<R> {
+      const depth = bracketDepth(line);
+      if (depth > MAX_DEPTH) return { ok: false, reason: `brackets nested ${depth} deep (more than ${MAX_DEPTH}): not parsed` };
       try {
         const results = parseAll(line);
         if (results.length === 0) return { ok: false, reason: "not a line this format prints" };
@@ -46,6 +48,22 @@ export function grammarLineParser<R>(
       }
     },
   };
+}
+
+/** No tool prints brackets nested this deep; deeper nesting makes Earley parsing explode. */
+const MAX_DEPTH = 32;
+
+function bracketDepth(line: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return max;
 }
 
 function describeError(err: NearleyError): string {

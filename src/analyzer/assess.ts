@@ -67,8 +67,18 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
   };
   const syns = plural(a.syns.length, "SYN");
 
+  if (a.synAcks.length > 0 && synAcksIgnored(a)) {
+    // the client went on sending SYNs and never ACKed: the SYN-ACKs did not reach its socket
+    const report = unanswered(base, offsets, facts, since);
+    report.summary = `${report.summary}; ${plural(a.synAcks.length, "SYN-ACK")} came back but the client never acknowledged them and kept sending SYNs: they were dropped on the client's side`;
+    return report;
+  }
   if (a.synAcks.length > 0) {
-    const took = since(a.synAcks[0]);
+    // connect() returns with the SYN-ACK the client acknowledged (earlier ones were lost on the way)
+    const accepted = a.handshakeAck
+      ? [...a.synAcks].reverse().find((s) => (s.seconds ?? s.line) <= (a.handshakeAck!.seconds ?? a.handshakeAck!.line))
+      : undefined;
+    const took = since(accepted ?? a.synAcks[0]);
     base.durationSeconds = took;
     if (a.resetBy) {
       base.outcome = "reset";
@@ -101,6 +111,16 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     return base;
   }
   return unanswered(base, offsets, facts, since);
+}
+
+/** SYN-ACKs seen, no ACK from the client, and a SYN sent after the first SYN-ACK. */
+export function synAcksIgnored(a: AttemptState): boolean {
+  if (a.handshakeAck) return false;
+  const firstSynAck = a.synAcks[0]!;
+  const lastSyn = a.syns[a.syns.length - 1]!;
+  return lastSyn.seconds !== null && firstSynAck.seconds !== null
+    ? lastSyn.seconds > firstSynAck.seconds
+    : lastSyn.line > firstSynAck.line;
 }
 
 function unanswered(

@@ -5,6 +5,7 @@ import type { AttemptReport, Diagnosis, Severity } from "../analysis.js";
 import type { Evidence } from "../events.js";
 import type { AttemptState } from "./attempt.js";
 import type { InputFacts } from "./tracker.js";
+import { synAcksIgnored } from "./assess.js";
 import { describeAddress, describeTuple } from "./words.js";
 
 export const DIAGNOSIS_CODES = {
@@ -18,6 +19,7 @@ export const DIAGNOSIS_CODES = {
   CAPTURE_ENDS_DURING_RETRIES: "warning",
   SLOW_HANDSHAKE: "warning",
   SYNACK_RETRANSMITS: "warning",
+  SYNACK_IGNORED: "error",
   CONNECTION_RESET: "warning",
   CAPTURE_DROPPED_PACKETS: "warning",
   SPACING_FITS_NO_KERNEL: "info",
@@ -85,11 +87,18 @@ function why(report: AttemptReport, state: AttemptState | undefined): Finding[] 
     out.push(
       f(
         "SLOW_HANDSHAKE",
-        `${where}: ${report.summary}: SYNs were lost or dropped before one got through (a firewall rule that changed, a full listen queue, or packet loss).`,
+        `${where}: ${report.summary}: SYNs or their SYN-ACKs were lost or dropped before one got through (a firewall rule that changed, a full listen queue, or packet loss).`,
       ),
     );
   }
-  if (report.synAck.retransmits > 0) {
+  if (state && state.synAcks.length > 0 && synAcksIgnored(state)) {
+    out.push(
+      f(
+        "SYNACK_IGNORED",
+        `${where}: the server answered with SYN-ACKs, but the client kept retransmitting its SYN: the SYN-ACKs were dropped on the client's side (a firewall on the client host, or a wrong route back).`,
+      ),
+    );
+  } else if (report.synAck.retransmits > 0) {
     out.push(
       f(
         "SYNACK_RETRANSMITS",

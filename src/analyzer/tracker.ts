@@ -7,6 +7,13 @@ import { AttemptState, timed } from "./attempt.js";
 /** A SYN flood on one 4-tuple must not grow an attempt without bound. */
 const MAX_SYNS_KEPT = 256;
 
+/**
+ * The same SYN seen twice: -i any shows it on two interfaces, a log pasted
+ * twice repeats it. The kernel never retransmits a SYN this soon (its
+ * smallest RTO is 200 ms).
+ */
+const SAME_SYN_SECONDS = 0.05;
+
 function tupleKey(input: string, client: Address, server: Address): string {
   return `${input}|${client.ip}|${client.port}|${server.ip}|${server.port}`;
 }
@@ -73,7 +80,11 @@ export class AttemptTracker {
     if (seg.syn && !seg.ackFlag) {
       this.syn(seg, forward);
     } else if (seg.syn && seg.ackFlag) {
-      if (reverse && reverse.acknowledges(seg)) reverse.synAcks.push(at);
+      if (reverse && reverse.acknowledges(seg)) {
+        const last = reverse.synAcks[reverse.synAcks.length - 1];
+        const dup = last?.seconds != null && at.seconds !== null && at.seconds - last.seconds < SAME_SYN_SECONDS;
+        if (!dup && reverse.synAcks.length < MAX_SYNS_KEPT) reverse.synAcks.push(at);
+      }
     } else if (seg.rst) {
       this.reset(seg, forward, reverse);
     } else if (forward && forward.synAcks.length > 0) {
@@ -85,13 +96,19 @@ export class AttemptTracker {
   }
 
   private syn(seg: TcpSegmentEvent, existing: AttemptState | undefined): void {
-    if (existing && existing.sameIsn(seg)) {
+    const last = existing?.syns[existing.syns.length - 1];
+    const since = last?.seconds != null && seg.time ? seg.time.seconds - last.seconds : null;
+    // Time that goes backwards on one 4-tuple: another capture of the same
+    // connection follows (two logs pasted one after the other).
+    const anotherCapture = since !== null && since < -SAME_SYN_SECONDS;
+    if (existing && existing.sameIsn(seg) && !anotherCapture) {
+      if (since !== null && since < SAME_SYN_SECONDS) return;
       if (existing.syns.length < MAX_SYNS_KEPT) existing.syns.push(timed(seg.at, seg.time));
       return;
     }
     const attempt = new AttemptState(this.nextId++, seg.at.input, seg.family, seg.src, seg.dst, seg.seq);
     if (existing) {
-      attempt.reusedPortOf = existing.id;
+      if (!anotherCapture) attempt.reusedPortOf = existing.id;
       this.close(existing);
     }
     attempt.syns.push(timed(seg.at, seg.time));
@@ -103,7 +120,9 @@ export class AttemptTracker {
     if (reverse) {
       // from the server: before any SYN-ACK it refuses the attempt
       if (reverse.synAcks.length === 0) {
-        if (reverse.acknowledges(seg) || !seg.ackFlag) reverse.refusedBy ??= at;
+        // In SYN_SENT Linux accepts only a RST that acknowledges its SYN.
+        if (!seg.ackFlag || !reverse.acknowledges(seg)) return;
+        reverse.refusedBy ??= at;
       } else {
         reverse.resetBy ??= at;
       }
@@ -124,16 +143,24 @@ export class AttemptTracker {
     if (attempt) attempt.icmps.push({ at: timed(ev.at, ev.time), event: ev });
   }
 
+  // Without the quoted packet (-v), an error answers the oldest SYN to that
+  // server still waiting for an answer (the stack answers in order); when
+  // none waits, the attempt that sent a SYN last.
   private latestTo(ev: IcmpUnreachableEvent): AttemptState | undefined {
     if (ev.protocol !== null && ev.protocol !== "tcp") return undefined;
-    let best: AttemptState | undefined;
-    for (const a of this.open.values()) {
-      if (a.input !== ev.at.input || a.client.ip !== ev.to || a.server.ip !== ev.target.ip) continue;
-      if (ev.target.port !== null && a.server.port !== ev.target.port) continue;
-      if (a.synAcks.length > 0) continue;
-      if (!best || a.id > best.id) best = a;
-    }
-    return best;
+    const order = (e: { seconds: number | null; line: number }) => e.seconds ?? e.line;
+    const candidates = [...this.open.values()].filter(
+      (a) =>
+        a.input === ev.at.input &&
+        a.client.ip === ev.to &&
+        a.server.ip === ev.target.ip &&
+        (ev.target.port === null || a.server.port === ev.target.port) &&
+        a.synAcks.length === 0,
+    );
+    const lastSyn = (a: AttemptState) => order(a.syns[a.syns.length - 1]!);
+    const waiting = candidates.filter((a) => !a.icmps.some((i) => order(i.at) >= lastSyn(a)));
+    if (waiting.length > 0) return waiting.sort((x, y) => lastSyn(x) - lastSyn(y) || x.id - y.id)[0];
+    return candidates.sort((x, y) => lastSyn(y) - lastSyn(x) || y.id - x.id)[0];
   }
 
   private close(attempt: AttemptState): void {

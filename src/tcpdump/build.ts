@@ -36,8 +36,25 @@ export interface Prefix {
   lead: boolean;
 }
 
-export function pktnum(tok: Token): Prefix {
-  return { number: Number(tok.text.trim()), lead: false };
+/** "-#" packet number; followed by one more space, the time after it is -ttt/-ttttt's. */
+export function pktnum(tok: Token, lead = false): Prefix {
+  return { number: Number(tok.text.trim()), lead };
+}
+
+/** A cons list: O(1) to extend in a postprocessor that runs at every completion. */
+export interface Cons<T> {
+  rest: Cons<T> | null;
+  item: T;
+}
+
+export function cons<T>(rest: Cons<T> | null, item: T): Cons<T> {
+  return { rest, item };
+}
+
+export function listOf<T>(list: Cons<T> | null): T[] {
+  const out: T[] = [];
+  for (let c = list; c; c = c.rest) out.push(c.item);
+  return out.reverse();
 }
 
 export function lead(): Prefix {
@@ -57,11 +74,6 @@ export function stamp(kind: "clock" | "epoch" | "date", tok: Token, clock?: Toke
 
 export function iface(name: Token, direction: Token): LinkInfo {
   return { iface: name.text, direction: direction.text, ether: null };
-}
-
-export function ether(src: Token, dst: Token | null, ethertype: string, length: Token): string {
-  const macs = dst ? `${src.text} > ${dst.text}` : src.text;
-  return `${macs}, ethertype ${ethertype}, length ${length.text}`;
 }
 
 /** A link-level header kept as printed, without the trailing ": ". */
@@ -196,9 +208,10 @@ export function otherPacket(
     return reject;
   }
   if (!ts && (first.type === "clock" || first.type === "decimal" || first.type === "date")) return reject;
+  // owned by the link alternatives (-e headers)
+  if (first.type === "mac" && !linkInfo?.ether) return reject;
+  if (first.text === "ifindex" && first.type === "kw") return reject;
   if (!linkInfo) {
-    // owned by the link alternatives (-e headers)
-    if (first.type === "mac") return reject;
     if (DIRECTIONS.has(first.text) && first.type === "kw") return reject;
     if (first.text === "AF" || (first.text === "ip" && tokens[1]?.text === ":")) return reject;
     if (tokens[1]?.type === "ws" && DIRECTIONS.has(tokens[2]?.text ?? "") && first.type === "word") {
@@ -369,12 +382,20 @@ export function contText(rest: Span, reject: object): ContinuationLine | object 
   const tokens = rest.head;
   const first = tokens[0]!;
   if (first.type === "hex" && tokens[1]?.text === ":") return reject;
+  // a timestamp first: an indented packet line
+  if ((first.type === "clock" || first.type === "decimal" || first.type === "date") && tokens[1]?.type === "ws") {
+    return reject;
+  }
   if (ownedByNetwork(rest, 0)) return reject;
   return { record: "continuation", network: null, ipHeader: null, flow: null, text: rest as unknown as string, hex: false };
 }
 
 export function continuation(c: ContinuationLine): ContinuationLine {
   return c;
+}
+
+export function indentedPacket(p: PacketLine, reject: object): PacketLine | object {
+  return p.timestamp ? p : reject;
 }
 
 export function banner(kind: "message" | "listening" | "reading", d: Tree): BannerLine {
