@@ -109,3 +109,32 @@ describe("answers that are not what they seem", () => {
     expect(r.attempts.map((a) => a.outcome)).toEqual(["refused", "refused"]);
   });
 });
+
+describe("strace details", () => {
+  it("a pending connect() stays pending through dup2() and the close of the old fd", async () => {
+    // Written here: no captured program in fixtures/ moves a connecting socket with dup2().
+    const text = [
+      "10:00:00.000000 socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK, IPPROTO_TCP) = 3",
+      '10:00:00.000100 connect(3, {sa_family=AF_INET, sin_port=htons(12346), sin_addr=inet_addr("127.0.0.1")}, 16) = -1 EINPROGRESS (Operation now in progress)',
+      "10:00:00.000200 dup2(3, 7) = 7",
+      "10:00:00.000300 close(3) = 0",
+      "10:00:00.500000 poll([{fd=7, events=POLLOUT}], 1, 3000) = 1 ([{fd=7, revents=POLLOUT|POLLERR|POLLHUP}])",
+      "10:00:00.500100 getsockopt(7, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4]) = 0",
+    ].join("\n");
+    const r = await analyzeText(text, "dup2");
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0]).toMatchObject({ outcome: "refused", errno: "ECONNREFUSED", durationSeconds: 0.5 });
+  });
+
+  it("-ff -o NAME: the program's name from NAME.PID, unless NAME is generic", async () => {
+    const { commandFromFileName, pidFromFileName } = await import("../src/formats/strace.js");
+    expect(commandFromFileName("/tmp/curl.1234")).toBe("curl");
+    expect(commandFromFileName("fixtures/strace-ff-two-curls/strace-ff/trace.26131")).toBeNull();
+    expect(pidFromFileName("trace.26131")).toBe(26131);
+  });
+
+  it("a local REJECT: the first ICMP is dropped while connect() holds the socket, the second fails it", async () => {
+    const r = await analyzeText(real("reject-icmp-port"), "reject-icmp-port");
+    expect(r.attempts[0]!.summary).toContain("the first ICMP error was not delivered to the socket");
+  });
+});

@@ -45,6 +45,15 @@ describe("strace grammar over real traces", () => {
     expect(kinds.get("program-output")).toBeLessThan(40);
   });
 
+  it("analyzes every corpus trace without an error or an unparsed line", async () => {
+    for (const file of files(CORPUS)) {
+      const r = await analyzeFiles([file]);
+      expect(r.errors, file).toEqual([]);
+      expect(r.inputs[0]!.format, file).toBe("strace");
+      expect(r.inputs[0]!.unparsed, file).toBe(0);
+    }
+  });
+
   it("reads a connect() with its errno, detail and -T duration", () => {
     const r = straceLineParser.parse(
       '03:45:49.328038 connect(3, {sa_family=AF_INET, sin_port=htons(12345), sin_addr=inet_addr("127.0.0.1")}, 16) = -1 ETIMEDOUT (Connection timed out) <63.023684>',

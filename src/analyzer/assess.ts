@@ -108,6 +108,11 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     base.summary =
       `${syns}, answered by ${result.words}${a.icmps.length > 1 ? ` (${a.icmps.length} times)` : ""} from ${last.event.from}: ` +
       `connect() fails with ${result.errno} after ${fmtSeconds(base.durationSeconds)}`;
+    if (a.icmps.length > 1 && a.syns.length === a.icmps.length) {
+      // seen in fixtures/reject-*: TcpExtLockDroppedIcmps counts the first one
+      base.summary +=
+        "; the first ICMP error was not delivered to the socket (it came back while connect() still held the socket lock, as with a local REJECT rule), the retransmitted SYN's was";
+    }
     return base;
   }
   return unanswered(base, offsets, facts, since);

@@ -12,13 +12,21 @@ export function pidFromFileName(input: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** NAME of NAME.PID when it names a program (-o curl), not a generic word. */
+const GENERIC_NAMES = new Set(["trace", "strace", "out", "output", "log", "tmp", "test", "-"]);
+
+export function commandFromFileName(input: string): string | null {
+  const m = /^([A-Za-z][\w+-]*)\.\d+$/.exec(basename(input));
+  return m && !GENERIC_NAMES.has(m[1]!.toLowerCase()) ? m[1]! : null;
+}
+
 export function straceReader(
   input: string,
   feed: (e: AnalyzerEvent) => void,
   onRecord: ((line: number, rec: StraceLine) => void) | undefined,
 ): FormatReader {
   let calls: StraceCallAssembler;
-  const sockets = new SocketTracker(feed, () => calls.clock);
+  const sockets = new SocketTracker(feed, () => calls.clock, commandFromFileName(input));
   calls = new StraceCallAssembler(input, sockets, pidFromFileName(input));
   return {
     line(line, text) {

@@ -126,6 +126,8 @@ export class SocketTracker implements CallSink {
       }
     },
     connect: (c) => this.connect(c),
+    dup2: (c) => this.dup(c),
+    dup3: (c) => this.dup(c),
     getsockopt: (c) => {
       const fd = fdArg(c.args[0]);
       if (!fd || !/SO_ERROR/.test(c.args[2]?.text ?? "") || c.result.value !== 0) return;
@@ -145,8 +147,11 @@ export class SocketTracker implements CallSink {
       const fd = fdArg(c.args[0]);
       if (!fd) return;
       const p = this.findPending(c.pid, fd.fd);
-      if (p) this.abandon(p, "close", c.time, c.at);
       this.sockets.delete(this.key(c.pid, fd.fd));
+      // closing one of two fds of a socket (after dup2) does not close it
+      const stillOpen = p && [...this.pending.entries()].some(([k, o]) => o === p && k !== this.key(c.pid, fd.fd));
+      if (p && stillOpen) this.pending.delete(this.key(c.pid, fd.fd));
+      else if (p) this.abandon(p, "close", c.time, c.at);
     },
   };
 
@@ -202,6 +207,17 @@ export class SocketTracker implements CallSink {
   // socket is keyed by the process's id and the fd.
   private key(pid: number | null, fd: number): string {
     return `${this.process.get(pid) ?? pid}:${fd}`;
+  }
+
+  /** dup2(old, new): the socket (and a pending connect) is reachable by the new fd too. */
+  private dup(c: Syscall): void {
+    const from = fdArg(c.args[0]);
+    const to = c.result.value;
+    if (!from || to === null || to < 0) return;
+    const socket = this.sockets.get(this.key(c.pid, from.fd));
+    if (socket) this.sockets.set(this.key(c.pid, to), socket);
+    const p = this.findPending(c.pid, from.fd);
+    if (p) this.pending.set(this.key(c.pid, to), p);
   }
 
   private findPending(pid: number | null, fd: number): Pending | undefined {
@@ -272,7 +288,12 @@ export class SocketTracker implements CallSink {
     this.finish(p, "abandoned", null);
   }
 
+  private forget(p: Pending): void {
+    for (const [key, other] of this.pending) if (other === p) this.pending.delete(key);
+  }
+
   private finish(p: Pending, result: ConnectEvent["result"], errno: string | null): void {
+    this.forget(p);
     p.event.result = result;
     p.event.errno = errno;
     this.emit(p.event);

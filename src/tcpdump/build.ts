@@ -235,7 +235,7 @@ export function otherPacket(
 // --- flows and payloads ------------------------------------------------------
 
 /** Splits "127.0.0.1.60632", "::1.http", "localhost.43498" into host and port. */
-export function endpoint(tok: Token, withPort: boolean): Endpoint {
+export function endpoint(tok: Token, withPort: boolean | "always"): Endpoint {
   const raw = tok.text;
   const dot = raw.lastIndexOf(".");
   const portless = { ip: raw, port: null };
@@ -246,13 +246,15 @@ export function endpoint(tok: Token, withPort: boolean): Endpoint {
   const portText = raw.slice(dot + 1);
   const port = portNumber(portText);
   if (/^\d+$/.test(portText)) return { ip: host, port };
-  // A name: a service only when the table knows it, else part of the host name.
-  return port === null ? portless : { ip: host, port, service: portText };
+  // A name: TCP flows always print a port, so the last part is one even
+  // when this table does not know it; elsewhere only a known service is.
+  if (port === null && withPort !== "always") return portless;
+  return { ip: host, port, service: portText };
 }
 
 export function flow(src: Token, dst: Token, payload: Payload): Flow {
   // TCP and UDP flows print ports; ICMP and other protocols print bare hosts.
-  const withPort = payload.kind === "tcp" || payload.kind === "other";
+  const withPort = payload.kind === "tcp" ? "always" : payload.kind === "other";
   return { src: endpoint(src, withPort), dst: endpoint(dst, withPort), payload };
 }
 
@@ -404,11 +406,13 @@ export function banner(kind: "message" | "listening" | "reading", d: Tree): Bann
 
 export function counter(d: Tree[]): BannerLine {
   const line = flat(d);
+  // "dropped by kernel" lowers confidence in a missing answer; "dropped by
+  // interface" (newer libpcap) is kept as a plain counter
   const kind = /captured/.test(line)
     ? "captured"
     : /received/.test(line)
       ? "received"
-      : /dropped/.test(line)
+      : /dropped by kernel/.test(line)
         ? "dropped"
         : "counter";
   return { record: "banner", kind, text: line, count: num(d[0] as Token) };

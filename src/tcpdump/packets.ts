@@ -180,7 +180,7 @@ export class TcpdumpAssembler {
     const family = familyOf(p.packet, flow);
     if (flow.payload.kind === "tcp") {
       this.emit(tcpEvent(at, time, family, flow, flow.payload));
-    } else if (flow.payload.kind === "icmp-unreachable") {
+    } else if (flow.payload.kind === "icmp-unreachable" && !isPathMtu(flow.payload)) {
       this.emit(icmpEvent(at, time, family, flow, flow.payload, p.quoted));
     } else {
       this.emit({ type: "other-packet", at, time });
@@ -221,6 +221,11 @@ function tcpEvent(
     options: seg.options,
     quiet: seg.quiet,
   };
+}
+
+/** "unreachable - need to frag (mtu N)": path MTU discovery, not a failure (Linux only lowers the MTU). */
+function isPathMtu(u: IcmpUnreachable): boolean {
+  return u.detail?.includes("need to frag") ?? false;
 }
 
 function unreachableReason(u: IcmpUnreachable): UnreachableReason {
