@@ -110,3 +110,38 @@ describe("what the strace fixtures show in detail", () => {
     expect(r.attempts.every((a) => a.syn.sent === 3 && a.errnoSource === "strace")).toBe(true);
   });
 });
+
+describe("clocks with no common origin", () => {
+  it("a -r trace (times since the previous line) is aligned with the capture by its connect() calls", async () => {
+    // The -tt trace of strace-concurrent-20 rewritten as strace -r prints it
+    // ("PID  <seconds since the previous line>"): the same run, relative times.
+    const dir = join(FIXTURES, "strace-concurrent-20");
+    let previous: number | null = null;
+    const relative = readFileSync(join(dir, "strace-f-tt-T.txt"), "utf8")
+      .split("\n")
+      .map((line) => {
+        const m = /^(\d+) (\d\d):(\d\d):(\d\d\.\d+) (.*)$/.exec(line);
+        if (!m) return line;
+        const t = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]);
+        const delta = previous === null ? 0 : t - previous;
+        previous = t;
+        return `${m[1]} ${delta.toFixed(6).padStart(13)} ${m[5]}`;
+      })
+      .join("\n");
+    const { runPipeline } = await import("../src/pipeline.js");
+    const { Readable } = await import("node:stream");
+    const { fileSource } = await import("../src/input.js");
+    const r = await runPipeline([
+      fileSource(join(dir, "tcpdump-nn.f-tt-T.txt")),
+      { name: "strace-r", open: async () => Readable.from([Buffer.from(relative)]) },
+    ]);
+    expect(r.inputs[1]!.format).toBe("strace");
+    expect(r.attempts).toHaveLength(20);
+    expect(r.attempts.every((a) => a.syn.sent === 3 && a.process?.pid)).toBe(true);
+    // the same pairs as with the -tt times
+    const tt = await analyzeFiles([join(dir, "tcpdump-nn.f-tt-T.txt"), join(dir, "strace-f-tt-T.txt")]);
+    const pairs = (x: typeof r) => Object.fromEntries(x.attempts.map((a) => [a.client?.port, a.process?.pid]));
+    expect(pairs(r)).toEqual(pairs(tt));
+    expect(r.diagnoses.find((d) => d.code === "CLOCKS_NOT_ALIGNED")?.message).toContain("aligned by matching connect() calls");
+  });
+});

@@ -32,16 +32,42 @@ function sameClient(a: AttemptState, c: ConnectEvent): boolean {
 
 /** Offset (seconds) to add to strace times to get tcpdump times, or null if none fits. */
 function clockOffset(attempts: AttemptState[], connects: ConnectEvent[]): number | null {
-  const tcpClock = attempts[0]?.firstSyn.clock;
-  const straceClock = connects[0]?.clock;
-  if (!tcpClock || !straceClock || tcpClock === "relative" || straceClock === "relative") return null;
+  const tcpClock = attempts[0]!.firstSyn.clock;
+  const straceClock = connects[0]!.clock;
   // The same kind of clock needs no offset; time of day against epoch seconds
   // differs by the time zone: try every quarter hour.
   const candidates = tcpClock === straceClock ? [0] : quarterHours();
+  return bestOffset(attempts, connects, candidates, byTimeOfDay(tcpClock, straceClock), 1);
+}
+
+/**
+ * Relative times (-r, -ttt/-ttttt) have no common origin: every pairing of
+ * a connect() with a first SYN to the same server proposes an offset; one
+ * that lines up at least two pairs is taken (a single pair lines up with
+ * anything, so it proves nothing).
+ */
+function eventOffset(attempts: AttemptState[], connects: ConnectEvent[]): number | null {
+  const timed = connects.filter((c) => c.time).slice(0, 64);
+  const candidates = new Set<number>();
+  for (const c of timed) {
+    for (const a of attempts) {
+      if (a.firstSyn.seconds !== null && sameServer(a, c) && sameClient(a, c)) candidates.add(a.firstSyn.seconds - c.time!.seconds);
+    }
+  }
+  return timed.length < 2 ? null : bestOffset(attempts, timed, [...candidates], false, 2);
+}
+
+function bestOffset(
+  attempts: AttemptState[],
+  connects: ConnectEvent[],
+  candidates: number[],
+  timeOfDay: boolean,
+  needed: number,
+): number | null {
   let best: { offset: number; hits: number } | null = null;
   for (const offset of candidates) {
-    const hits = connects.filter((c) => attempts.some((a) => aligned(a, c, offset, byTimeOfDay(tcpClock, straceClock)))).length;
-    if (hits > 0 && (!best || hits > best.hits)) best = { offset, hits };
+    const hits = connects.filter((c) => attempts.some((a) => aligned(a, c, offset, timeOfDay))).length;
+    if (hits >= needed && (!best || hits > best.hits)) best = { offset, hits };
   }
   return best?.offset ?? null;
 }
@@ -96,16 +122,17 @@ export function correlate(attempts: AttemptState[], connects: ConnectEvent[]): C
       const cands = attempts.filter((a) => a.input === tInput && !taken.has(a.id));
       if (cands.length === 0 || left.length === 0) continue;
       const absolute = comparable(cands[0]!, left[0]!);
-      const offset = absolute ? clockOffset(cands, left) : null;
-      const todCompare = byTimeOfDay(cands[0]!.firstSyn.clock, left[0]!.clock);
+      const offset = absolute ? clockOffset(cands, left) : eventOffset(cands, left);
+      const todCompare = absolute && byTimeOfDay(cands[0]!.firstSyn.clock, left[0]!.clock);
       const rest: ConnectEvent[] = [];
       for (const c of left) {
         const free = cands.filter((a) => !taken.has(a.id));
-        const match = !absolute
-          ? unambiguous(free, left, c)
-          : offset !== null
+        const match =
+          offset !== null
             ? nearest(free.filter((a) => aligned(a, c, offset, todCompare)), c, offset, todCompare)
-            : undefined;
+            : absolute
+              ? undefined
+              : unambiguous(attempts, free, left, c);
         if (match) {
           joined.set(match.id, c);
           taken.add(match.id);
@@ -114,7 +141,10 @@ export function correlate(attempts: AttemptState[], connects: ConnectEvent[]): C
       if (!absolute && rest.length < left.length) {
         notes.push({
           code: "CLOCKS_NOT_ALIGNED",
-          message: `${sInput} and ${tInput}: their clocks cannot be aligned (relative or missing timestamps); only attempts that are unambiguous by address were joined`,
+          message:
+            offset !== null
+              ? `${sInput} and ${tInput}: their times have no common origin (relative or epoch against time of day); they were aligned by matching connect() calls with SYNs (offset ${offset.toFixed(3)} s)`
+              : `${sInput} and ${tInput}: their clocks cannot be aligned (relative or missing timestamps); only attempts that are unambiguous by address were joined`,
         });
       }
       if (absolute && offset === null) {
@@ -145,8 +175,14 @@ function nearest(cands: AttemptState[], c: ConnectEvent, offset: number, timeOfD
 }
 
 // Without a common clock: join when this is the only connect() to that server
-// and the only attempt to it.
-function unambiguous(cands: AttemptState[], calls: ConnectEvent[], c: ConnectEvent): AttemptState | undefined {
+// and the only attempt to it in all the captures given.
+function unambiguous(
+  all: AttemptState[],
+  cands: AttemptState[],
+  calls: ConnectEvent[],
+  c: ConnectEvent,
+): AttemptState | undefined {
+  if (all.filter((a) => sameServer(a, c) && sameClient(a, c)).length !== 1) return undefined;
   const attemptsThere = cands.filter((a) => sameServer(a, c) && sameClient(a, c));
   const callsThere = calls.filter((x) => x.server.port === c.server.port && x.server.ip === c.server.ip);
   return attemptsThere.length === 1 && callsThere.length === 1 ? attemptsThere[0] : undefined;
