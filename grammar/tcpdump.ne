@@ -130,6 +130,9 @@ ether -> mac __ ">" __ mac "," __ "ethertype" __ ethertype "," __ "length" __ %n
                                                  {% (d) => b.etherText(d) %}
        | mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
                                                  {% (d) => b.etherText(d) %}
+       # -e with -q: "00:00:00:00:00:00 > 00:00:00:00:00:00, IPv4, length 74: "
+       | mac __ ">" __ mac "," __ %word "," __ "length" __ %number ":" __
+                                                 {% (d) => b.etherText(d) %}
        # Linux cooked v1 (-i any before tcpdump 4.99.5): " In 00:11:.. ethertype IPv4 (0x0800), length 76: "
        | direction __ mac __ "ethertype" __ ethertype "," __ "length" __ %number ":" __
                                                  {% (d) => b.etherText(d) %}
@@ -207,6 +210,8 @@ tcp_field ->
   | "urg" __ number_value                        {% (d) => b.field("urg", d[2]) %}
   | "options" __ "[" tcp_options "]"             {% (d) => b.field("options", b.listOf(d[3])) %}
   | "options" __ "[" tcp_options "[" "|" %kw "]"  {% (d) => b.field("options", b.listOf(d[3])) %}
+  # cut by the snapshot length: "options [mss 65495,sackOK,TS [|tcp]>"
+  | "options" __ "[" tcp_options "[" "|" %kw "]" ">" {% (d) => b.field("options", b.listOf(d[3])) %}
   | "[" nested "]"                               {% (d) => b.field("note", b.flat(d)) %}
 
 # The segment ends with "length N" and what tcpdump decoded of the payload,

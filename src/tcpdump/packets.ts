@@ -77,8 +77,12 @@ export class TcpdumpAssembler {
 
   line(line: number, rec: TcpdumpLine): void {
     if (rec.record === "packet") {
+      const outer = this.pending?.packet.timestamp ?? null;
       this.flush();
-      this.pending = { line, packet: { ...rec }, quoted: null };
+      // A packet line with no time right after one with a time is the packet
+      // inside it (VXLAN, Geneve print the inner packet on its own line).
+      const packet = !rec.timestamp && outer ? { ...rec, timestamp: outer } : { ...rec };
+      this.pending = { line, packet, quoted: null };
     } else if (rec.record === "continuation") {
       this.continuation(rec);
     } else {
