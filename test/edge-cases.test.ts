@@ -91,7 +91,9 @@ describe("answers that are not what they seem", () => {
   it("a RST that does not acknowledge the SYN does not refuse it", async () => {
     // Written here: Linux ignores such a RST in SYN_SENT.
     const lines = real("drop-exp-r2").split("\n");
-    const stale = "12:21:58.000000 IP 127.0.0.1.12345 > 127.0.0.1.46500: Flags [R.], seq 0, ack 12345, win 0, length 0";
+    const [, time, client, seq] = /^(\S+) IP 127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.12345: Flags \[S\], seq (\d+)/.exec(lines[0]!)!;
+    // from the server to this very client port, acknowledging the wrong sequence number
+    const stale = `${time} IP 127.0.0.1.12345 > 127.0.0.1.${client}: Flags [R.], seq 0, ack ${Number(seq) + 1000}, win 0, length 0`;
     const r = await analyzeText([lines[0], stale, ...lines.slice(1)].join("\n"), "stale-rst");
     expect(r.attempts).toHaveLength(1);
     expect(r.attempts[0]).toMatchObject({ outcome: "timeout", syn: { sent: 3 } });

@@ -36,17 +36,15 @@ answering the retransmission aborts the connect. Spec key icmpWhileLocked
 (default true) says which case a group is in. (A TCP RST is not affected: it is
 queued to the socket backlog and processed when connect() releases the lock.)
 """
-import argparse
 import errno as errnomod
 import json
-import math
 import os
 import re
 import subprocess
 import sys
 
-RTO_INIT = 1.0
-RTO_MAX = 120.0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capture_common import Meta, fmt, read, write_client_block, syn_schedule, synack_schedule  # noqa: E402,F401
 
 STRERROR_TO_NAME = {}
 for _num, _name in errnomod.errorcode.items():
@@ -72,61 +70,6 @@ ICMP_EXPECT = {  # kind -> (is_v6, type, code)
     "icmp-net-unreachable": (False, 3, 0),
     "icmp6-adm-prohibited": (True, 1, 1),
 }
-
-
-def model_timeout(n):
-    """tcp_model_timeout(): seconds after the first SYN at which the kernel gives up."""
-    thresh = int(math.log2(RTO_MAX / RTO_INIT))  # ilog2(120) = 6
-    if n <= thresh:
-        return ((2 << n) - 1) * RTO_INIT
-    return ((2 << thresh) - 1) * RTO_INIT + RTO_MAX * (n - thresh)
-
-
-def syn_schedule(n, lin):
-    """Ideal SYN send times (s after the first SYN), give-up time, and which cap ended it."""
-    cap_count = n + lin
-    cap_time = model_timeout(n)
-    t, rto, retrans, total_rto = 0.0, RTO_INIT, 0, 0
-    syns = [0.0]
-    while True:
-        t += rto
-        if retrans >= cap_count:
-            return syns, t, f"count cap (retransmits {retrans} >= N+L = {cap_count})"
-        if t >= cap_time:
-            return syns, t, f"time cap ({fmt(t)} s >= model(N={n}) = {fmt(cap_time)} s)"
-        total_rto += 1
-        retrans += 1
-        syns.append(t)
-        if total_rto > lin:
-            rto = min(rto * 2, RTO_MAX)
-        if len(syns) > 200:
-            raise RuntimeError("runaway model")
-
-
-def synack_schedule(retries):
-    return [float((1 << k) - 1) for k in range(0, retries + 1)]  # 0,1,3,7,15,31
-
-
-def fmt(x):
-    s = f"{x:.3f}".rstrip("0").rstrip(".")
-    return s if s else "0"
-
-
-def read(path, default=""):
-    try:
-        with open(path) as f:
-            return f.read()
-    except FileNotFoundError:
-        return default
-
-
-def kv_file(path):
-    d = {}
-    for line in read(path).splitlines():
-        if "=" in line:
-            k, v = line.split("=", 1)
-            d[k.strip()] = v.strip()
-    return d
 
 
 def run_tshark(pcap, dfilter, fields, commands):
@@ -188,39 +131,11 @@ def parse_client(out, rc):
     return None, None, None
 
 
-def parse_counters(text):
-    """/proc/net/netstat + snmp ('Proto: names' / 'Proto: values' line pairs) and snmp6 ('Name value')."""
-    out, lines = {}, text.splitlines()
-    i = 0
-    while i < len(lines):
-        a = lines[i].split()
-        if a and a[0].endswith(":") and i + 1 < len(lines):
-            b = lines[i + 1].split()
-            if b and b[0] == a[0] and len(a) == len(b) and not re.fullmatch(r"-?\d+", a[1] if len(a) > 1 else "0"):
-                for k, v in zip(a[1:], b[1:]):
-                    if re.fullmatch(r"-?\d+", v):
-                        out[a[0][:-1] + k] = int(v)
-                i += 2
-                continue
-        if len(a) == 2 and re.fullmatch(r"-?\d+", a[1]) and not a[0].endswith(":"):
-            out[a[0]] = int(a[1])
-        i += 1
-    return out
-
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--fixture", required=True)
-    ap.add_argument("--meta", required=True)
-    a = ap.parse_args()
-    D, M = a.fixture, a.meta
-    scenario = os.path.basename(os.path.normpath(D))
-    spec = json.loads(read(os.path.join(M, "spec.json")))
-    commands = [c for c in read(os.path.join(M, "commands")).splitlines() if c.strip()]
-    sysctls = kv_file(os.path.join(M, "sysctls"))
-    sysctls_typed = {k: (int(v) if re.fullmatch(r"-?\d+", v) else v) for k, v in sysctls.items()}
-    tools = kv_file(os.path.join(os.path.dirname(os.path.normpath(M)), "tools"))
-    tools["client"] = read(os.path.join(M, "client_tool")).strip()
+    meta = Meta()
+    D, M, scenario, spec = meta.D, meta.M, meta.scenario, meta.spec
+    commands = meta.commands  # run_tshark appends the tshark commands it runs (they go into scenario.json)
+    sysctls = meta.sysctls
     extra = json.loads(read(os.path.join(M, "extra.json"), "{}"))
 
     # ---------------------------------------------------------------- clients
@@ -241,12 +156,7 @@ def main():
         for i, c in clients.items():
             if multi:
                 f.write(f"# client {i}: {c['cmd']}\n")
-            f.write(c["out"])
-            if c["out"] and not c["out"].endswith("\n"):
-                f.write("\n")
-            f.write(f"exit={c['rc']}\nelapsed={c['elapsed']:.3f}\n")
-            if multi:
-                f.write("\n")
+            write_client_block(f, c["out"], c["rc"], c["elapsed"], multi)
 
     # ---------------------------------------------------------------- capture
     pcap = os.path.join(D, "capture.pcap")
@@ -274,7 +184,7 @@ def main():
             "dport": int(last(r["tcp.dstport"])) if r["tcp.dstport"] else None,
         })
     nn_text = read(os.path.join(D, "tcpdump-nn.txt"))
-    counters = parse_counters(read(os.path.join(M, "netstat.txt")))
+    counters = meta.counters
     locked_icmp_attempts = 0
 
     attempts, notes, summary, problems, observed = [], [], [], [], []
@@ -282,8 +192,8 @@ def main():
         kind = g["kind"]
         outcome, errno_name, answer = KINDS[kind]
         sip, sport, fam = g["server"]["ip"], int(g["server"]["port"]), g["family"]
-        n = int(g.get("N", sysctls_typed.get("net.ipv4.tcp_syn_retries")))
-        lin = int(g.get("L", sysctls_typed.get("net.ipv4.tcp_syn_linear_timeouts")))
+        n = int(g.get("N", sysctls.get("net.ipv4.tcp_syn_retries")))
+        lin = int(g.get("L", sysctls.get("net.ipv4.tcp_syn_linear_timeouts")))
         syns_model, giveup, giveup_why = syn_schedule(n, lin)
         conns = {}
         for p in tcp:
@@ -387,7 +297,7 @@ def main():
                              f"the next SYN of the schedule (N={n}, L={lin}) gets a SYN-ACK")
             elif kind == "synack-ack-dropped":
                 hold = float(g.get("hold", 8))
-                retries = int(sysctls_typed.get("net.ipv4.tcp_synack_retries", 5))
+                retries = int(sysctls.get("net.ipv4.tcp_synack_retries", 5))
                 sched = synack_schedule(retries)
                 first_sa = synacks[0] if synacks else 0.0
                 exp_sa = [s for s in sched if s < hold]
@@ -477,33 +387,14 @@ def main():
                "(the SYN schedule depends on them); null otherwise. client port and synSent come from the capture.")
     if spec.get("note"):
         ns_note = spec["note"] + " " + ns_note
-    expected = {"attempts": attempts_sorted,
-                "notes": " ".join([ns_note] + notes + (["PROBLEMS: " + " | ".join(problems)] if problems else []))}
-    with open(os.path.join(D, "expected.json"), "w") as f:
-        json.dump(expected, f, indent=2)
-        f.write("\n")
-
-    scen = {
-        "scenario": scenario,
-        "description": read(os.path.join(M, "description")).strip(),
-        "commands": commands,
-        "sysctls": sysctls_typed,
-        "kernel": read(os.path.join(os.path.dirname(os.path.normpath(M)), "kernel")).strip(),
-        "tools": tools,
-        "date": read(os.path.join(M, "date")).strip(),
-        "firewall": read(os.path.join(M, "firewall")),
-    }
-    scen["observed"] = observed
-    scen["observedNote"] = ("per attempt, from capture.pcap (offsets in s after the attempt's first SYN) and "
-                            "client.txt; model values from the kernel model in scripts/capture/make_json.py")
-    scen["kernelCounters"] = {k: v for k, v in counters.items() if v}
-    scen["kernelCountersNote"] = ("non-zero /proc/net/{netstat,snmp,snmp6} counters of the client namespace "
-                                  "after the run (read with: ip netns exec NS cat /proc/net/netstat ...)")
-    for k, v in extra.items():
-        scen[k] = v
-    with open(os.path.join(D, "scenario.json"), "w") as f:
-        json.dump(scen, f, indent=2)
-        f.write("\n")
+    scen = meta.scenario_json(
+        observed=observed,
+        observedNote=("per attempt, from capture.pcap (offsets in s after the attempt's first SYN) and "
+                      "client.txt; model values from the kernel model in scripts/capture/make_json.py"),
+        kernelCounters=meta.nonzero_counters(),
+        kernelCountersNote=("non-zero /proc/net/{netstat,snmp,snmp6} counters of the client namespace "
+                            "after the run (read with: ip netns exec NS cat /proc/net/netstat ...)"))
+    scen.update(extra)
 
     lines = []
     for desc, kind, att, obs_s, cl, bad in summary:
@@ -514,9 +405,7 @@ def main():
     for p in problems:
         if not any(p.endswith(b) for _, _, _, _, _, bb in summary for b in bb):
             lines.append(f"{scenario:32} PROBLEM: {p}")
-    with open(os.path.join(M, "summary.txt"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    meta.write_outputs(ns_note, notes, problems, attempts_sorted, scen, lines)
     return 0
 
 

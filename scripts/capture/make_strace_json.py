@@ -27,15 +27,13 @@ line's timestamp to the timestamp of the getsockopt(SO_ERROR) that delivered
 the result, or of the close()/exit_group()/fatal signal that abandoned the
 attempt. null when the run has no timestamps precise enough (none, or -t).
 """
-import argparse
 import datetime
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_json import fmt, parse_counters, syn_schedule  # noqa: E402
+from capture_common import Meta, fmt, read, write_client_block, syn_schedule  # noqa: E402
 
 KINDS = {  # kind -> (outcome, errno the application gets, answer)
     "drop": ("timeout", "ETIMEDOUT", "no answer (iptables DROP)"),
@@ -45,23 +43,6 @@ KINDS = {  # kind -> (outcome, errno the application gets, answer)
     "icmp-host-prohibited": ("unreachable", "EHOSTUNREACH", "ICMP type 3 code 10 (host administratively prohibited)"),
     "accept": ("established", None, "SYN-ACK"),
 }
-
-
-def read(path, default=""):
-    try:
-        with open(path) as f:
-            return f.read()
-    except FileNotFoundError:
-        return default
-
-
-def kv_file(path):
-    d = {}
-    for line in read(path).splitlines():
-        if "=" in line:
-            k, v = line.split("=", 1)
-            d[k.strip()] = v.strip()
-    return d
 
 
 # ------------------------------------------------------------------ tcpdump
@@ -310,20 +291,8 @@ def strace_attempts(events, file_rel):
 
 # --------------------------------------------------------------------- main
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--fixture", required=True)
-    ap.add_argument("--meta", required=True)
-    a = ap.parse_args()
-    D, M = a.fixture, a.meta
-    scenario = os.path.basename(os.path.normpath(D))
-    W = os.path.dirname(os.path.normpath(M))
-    spec = json.loads(read(os.path.join(M, "spec.json")))
-    commands = [c for c in read(os.path.join(M, "commands")).splitlines() if c.strip()]
-    sysctls = {k: (int(v) if re.fullmatch(r"-?\d+", v) else v)
-               for k, v in kv_file(os.path.join(M, "sysctls")).items()}
-    tools = kv_file(os.path.join(W, "tools"))
-    tools["client"] = read(os.path.join(M, "client_tool")).strip()
-    counters = parse_counters(read(os.path.join(M, "netstat.txt")))
+    meta = Meta()
+    D, M, scenario, spec, sysctls = meta.D, meta.M, meta.scenario, meta.spec, meta.sysctls
     n = int(sysctls["net.ipv4.tcp_syn_retries"])
     lin = int(sysctls["net.ipv4.tcp_syn_linear_timeouts"])
     syns_model, giveup, giveup_why = syn_schedule(n, lin)
@@ -344,12 +313,7 @@ def main():
                      "stderr": f"strace output AND the client's stderr in strace-{r['key']}.txt; below: stdout only",
                      "ff": "strace output in strace-ff/trace.<pid>"}[r["mode"]]
             f.write(f"# run {r['key']}: {r['flags']} {r['cmd']}   ({where})\n")
-            f.write(r["out"])
-            if r["out"] and not r["out"].endswith("\n"):
-                f.write("\n")
-            f.write(f"exit={r['rc']}\nelapsed={float(r['elapsed']):.3f}\n")
-            if multi:
-                f.write("\n")
+            write_client_block(f, r["out"], r["rc"], float(r["elapsed"]), multi)
 
     attempts, notes, problems, observed, summary, run_info = [], [], [], [], [], []
     for r in runs:
@@ -463,6 +427,11 @@ def main():
                 desc = f"[{key}] {cip}:{cport} -> {sip}:{sport}"
                 obs_s = "[" + ", ".join(fmt(o) for o in offs) + "]"
                 model_txt = ""
+
+                def dur_check(ok, what, tail=""):  # only when the run has a duration (dur)
+                    if dur is not None:
+                        chk.append((ok(dur), f"{what} after {dur:.6f} s ({dur_src}){tail}"))
+
                 if kind == "drop":
                     att["tcpSynRetries"], att["linearTimeouts"] = n, lin
                     att["timeoutSeconds"] = int(giveup) if giveup == int(giveup) else giveup
@@ -471,9 +440,8 @@ def main():
                                  f"by the {giveup_why}")
                     chk.append((len(syn_ts) == len(syns_model),
                                 f"SYNs observed {len(syn_ts)} {obs_s} s, model {len(syns_model)} {mod_s} s"))
-                    if dur is not None:
-                        chk.append((giveup - 0.05 <= dur <= giveup * 1.15 + 1.0,
-                                    f"connect gave up after {dur:.6f} s ({dur_src}), model {fmt(giveup)} s"))
+                    dur_check(lambda d: giveup - 0.05 <= d <= giveup * 1.15 + 1.0, "connect gave up",
+                              f", model {fmt(giveup)} s")
                 elif kind in ("drop-app-timeout", "drop-sigint"):
                     if kind == "drop-sigint":
                         sig = float(r["sigint_epoch"]) if r["sigint_epoch"] else None
@@ -490,19 +458,18 @@ def main():
                     chk.append((lo <= len(syn_ts) <= hi,
                                 f"SYNs observed {len(syn_ts)} {obs_s} s; kernel schedule before the "
                                 f"{fmt(lim)} s limit allows {lo}" + (f"-{hi}" if hi != lo else "")))
-                    if dur is not None:
-                        if kind == "drop-sigint":
-                            sig = float(r["sigint_epoch"])
-                            exp = sig - x["ts"]
-                            chk.append((abs(dur - exp) < 0.25,
-                                        f"attempt abandoned {dur:.6f} s after connect() ({dur_src}); SIGINT was "
-                                        f"sent {exp:.3f} s after connect()"))
-                        else:
-                            # the application's clock may start before connect() (curl: at the start of
-                            # the transfer), so connect()-to-close can be a little shorter than the limit
-                            chk.append((lim - 0.3 <= dur <= lim + 0.5,
-                                        f"attempt abandoned after {dur:.6f} s ({dur_src}), app limit {fmt(lim)} s "
-                                        f"(tolerance -0.3/+0.5 s: the app's clock may start before connect())"))
+                    if dur is not None and kind == "drop-sigint":
+                        sig = float(r["sigint_epoch"])
+                        exp = sig - x["ts"]
+                        chk.append((abs(dur - exp) < 0.25,
+                                    f"attempt abandoned {dur:.6f} s after connect() ({dur_src}); SIGINT was "
+                                    f"sent {exp:.3f} s after connect()"))
+                    elif kind == "drop-app-timeout":
+                        # the application's clock may start before connect() (curl: at the start of
+                        # the transfer), so connect()-to-close can be a little shorter than the limit
+                        dur_check(lambda d: lim - 0.3 <= d <= lim + 0.5, "attempt abandoned",
+                                  f", app limit {fmt(lim)} s "
+                                  f"(tolerance -0.3/+0.5 s: the app's clock may start before connect())")
                     if x is not None and kind == "drop-sigint":
                         chk.append((x["signal"] is not None and "SIGINT" in x["signal"]["text"],
                                     f"strace shows the signal: {x['signal']['text'] if x['signal'] else 'none'}"))
@@ -510,8 +477,7 @@ def main():
                     model_txt = "RST answers the first SYN: ECONNREFUSED at once, 1 SYN"
                     chk.append((len(syn_ts) == 1 and len(rsts) >= 1,
                                 f"{len(syn_ts)} SYN, RST after {fmt(rsts[0]) if rsts else '-'} s"))
-                    if dur is not None:
-                        chk.append((dur < 0.5, f"result after {dur:.6f} s ({dur_src})"))
+                    dur_check(lambda d: d < 0.5, "result")
                 elif kind == "icmp-host-prohibited" and g.get("connect") == "non-blocking":
                     model_txt = ("ICMP 3/10 generated synchronously inside the non-blocking connect() while the "
                                  "socket is locked: the kernel keeps it as a soft error (sk_err_soft, counted in "
@@ -522,22 +488,19 @@ def main():
                                  "reject-icmp-host-prohibited)")
                     chk.append((len(syn_ts) == 1 and len(icmp_offs) == 1,
                                 f"{len(syn_ts)} SYN {obs_s} s, ICMP at [{', '.join(fmt(i) for i in icmp_offs)}] s"))
-                    if dur is not None:
-                        chk.append((dur < 0.5, f"result after {dur:.6f} s ({dur_src}), model at once"))
+                    dur_check(lambda d: d < 0.5, "result", ", model at once")
                 elif kind == "icmp-host-prohibited":
                     model_txt = ("ICMP 3/10 generated synchronously inside connect() while the socket is locked: "
                                  "soft error only; the SYN retransmitted at the 1 s RTO gets the ICMP that aborts "
                                  "the attempt: 2 SYNs, 2 ICMPs, EHOSTUNREACH after ~1 s")
                     chk.append((len(syn_ts) == 2 and len(icmp_offs) == 2,
                                 f"{len(syn_ts)} SYNs {obs_s} s, ICMPs at [{', '.join(fmt(i) for i in icmp_offs)}] s"))
-                    if dur is not None:
-                        chk.append((0.98 <= dur <= 1.35, f"result after {dur:.6f} s ({dur_src}), model ~1 s"))
+                    dur_check(lambda d: 0.98 <= d <= 1.35, "result", ", model ~1 s")
                 elif kind == "accept":
                     model_txt = "listener answers the first SYN with SYN-ACK: established"
                     chk.append((len(syn_ts) == 1 and len(synacks) >= 1,
                                 f"{len(syn_ts)} SYN, {len(synacks)} SYN-ACK"))
-                    if dur is not None:
-                        chk.append((dur < 0.5, f"connected after {dur:.6f} s ({dur_src})"))
+                    dur_check(lambda d: d < 0.5, "connected")
                 # strace checks
                 if x is None:
                     chk.append((False, "no connect() for this connection in strace"))
@@ -606,36 +569,18 @@ def main():
             "client and synSent come from tcpdump, process from strace.")
     if spec.get("note"):
         head = spec["note"] + " " + head
-    expected = {"attempts": attempts,
-                "notes": " ".join([head] + notes + (["PROBLEMS: " + " | ".join(problems)] if problems else []))}
-    with open(os.path.join(D, "expected.json"), "w") as f:
-        json.dump(expected, f, indent=2)
-        f.write("\n")
-    scen = {
-        "scenario": scenario,
-        "description": read(os.path.join(M, "description")).strip(),
-        "commands": commands,
-        "sysctls": sysctls,
-        "kernel": read(os.path.join(W, "kernel")).strip(),
-        "tools": tools,
-        "date": read(os.path.join(M, "date")).strip(),
-        "firewall": read(os.path.join(M, "firewall")),
-        "runs": run_info,
-        "observed": observed,
-        "observedNote": ("per attempt: SYN offsets (s after the attempt's first SYN) from tcpdump-tt, what "
-                         "strace shows (line numbers are 1-based in the strace file), model values from "
-                         "scripts/capture/make_json.py"),
-        "kernelCounters": {k: v for k, v in counters.items() if v},
-        "kernelCountersNote": "non-zero /proc/net/{netstat,snmp,snmp6} counters of the namespace after all runs",
-    }
-    with open(os.path.join(D, "scenario.json"), "w") as f:
-        json.dump(scen, f, indent=2)
-        f.write("\n")
+    scen = meta.scenario_json(
+        runs=run_info,
+        observed=observed,
+        observedNote=("per attempt: SYN offsets (s after the attempt's first SYN) from tcpdump-tt, what "
+                      "strace shows (line numbers are 1-based in the strace file), model values from "
+                      "scripts/capture/make_json.py"),
+        kernelCounters=meta.nonzero_counters(),
+        kernelCountersNote="non-zero /proc/net/{netstat,snmp,snmp6} counters of the namespace after all runs",
+    )
     lines = summary + [f"{scenario:34} PROBLEM: {p}" for p in problems
                        if not any(p.split(': ', 1)[-1] in s_ for s_ in summary)]
-    with open(os.path.join(M, "summary.txt"), "w") as f:
-        f.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    meta.write_outputs(head, notes, problems, attempts, scen, lines)
     return 0
 
 

@@ -86,7 +86,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     } else {
       base.outcome = "established";
       base.summary = `established after ${syns} in ${fmtSeconds(took)}`;
-      if (a.syns.length > 1) base.summary += ` (${plural(a.syns.length - 1, "SYN")} went unanswered)`;
+      if (a.syns.length > 1) base.summary += ` (the SYN was sent ${a.syns.length} times)`;
     }
     return base;
   }

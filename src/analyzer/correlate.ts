@@ -64,10 +64,22 @@ function bestOffset(
   timeOfDay: boolean,
   needed: number,
 ): number | null {
-  let best: { offset: number; hits: number } | null = null;
+  // Most connect() calls lined up with a SYN, then the closest: with many
+  // attempts a second apart, several offsets line all of them up, and only
+  // the true one puts each SYN right after its connect().
+  let best: { offset: number; hits: number; spread: number } | null = null;
   for (const offset of candidates) {
-    const hits = connects.filter((c) => attempts.some((a) => aligned(a, c, offset, timeOfDay))).length;
-    if (hits >= needed && (!best || hits > best.hits)) best = { offset, hits };
+    let hits = 0;
+    let spread = 0;
+    for (const c of connects) {
+      const gaps = attempts.filter((a) => aligned(a, c, offset, timeOfDay)).map((a) => Math.abs(gap(a, c, offset, timeOfDay)));
+      if (gaps.length === 0) continue;
+      hits++;
+      spread += Math.min(...gaps);
+    }
+    if (hits >= needed && (!best || hits > best.hits || (hits === best.hits && spread < best.spread))) {
+      best = { offset, hits, spread };
+    }
   }
   return best?.offset ?? null;
 }

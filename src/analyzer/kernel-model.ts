@@ -110,19 +110,19 @@ export function nextInterval(schedule: SynSchedule, observedSyns: number): numbe
 }
 
 /**
- * How many SYN series (three SYNs or more) start like a default Linux
- * schedule (initial RTO 1 s, linear timeouts 0 or 4). Used to tell which
- * reading of ambiguous timestamps is the real one.
+ * How well SYN series (three SYNs or more) fit Linux schedules: 2 for a
+ * series that starts like a default one (initial RTO 1 s, linear timeouts 0
+ * or 4), 1 for any other schedule, 0 for none. Used to tell which reading
+ * of ambiguous timestamps is the real one.
  */
-export function defaultScheduleScore(series: readonly number[][]): number {
+export function scheduleScore(series: readonly number[][]): number {
   let score = 0;
   for (const times of series) {
     if (times.length < 3) continue;
     const intervals = times.slice(1).map((t, i) => t - times[i]!);
-    const fits = fitSchedules(intervals).filter(
-      (f) => f.schedule.initialRto === 1 && (f.schedule.linearTimeouts === 0 || f.schedule.linearTimeouts === 4),
-    );
-    if (fits.length > 0) score++;
+    const fits = fitSchedules(intervals).map((f) => f.schedule);
+    if (fits.some((s) => s.initialRto === 1 && (s.linearTimeouts === 0 || s.linearTimeouts === 4))) score += 2;
+    else if (fits.length > 0) score += 1;
   }
   return score;
 }

@@ -1,17 +1,17 @@
-import { defaultScheduleScore } from "../analyzer/kernel-model.js";
+import { scheduleScore } from "../analyzer/kernel-model.js";
 import type { AnalyzerEvent, TcpdumpEvent } from "../events.js";
 import type { RelativeMode } from "../tcpdump/clock.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 import { TcpdumpAssembler, type RelativeReadings } from "../tcpdump/packets.js";
 import type { FormatReader } from "./reader.js";
 
-// Relative times that never decrease: the reading under which more SYN
-// series look like a default Linux schedule wins. Short series can fit both
+// Relative times that never decrease: the reading under which the SYN
+// series look more like Linux schedules (defaults count double) wins. Short series can fit both
 // (0, 1, 2 is linear read as -ttttt, exponential read as -ttt); -ttt is the
 // more common flag, so it wins ties when there are SYN series at all.
 function chooseRelativeMode(readings: RelativeReadings): RelativeMode | null {
-  const delta = defaultScheduleScore(readings.delta);
-  const sinceFirst = defaultScheduleScore(readings.sinceFirst);
+  const delta = scheduleScore(readings.delta);
+  const sinceFirst = scheduleScore(readings.sinceFirst);
   if (delta === 0 && sinceFirst === 0) return null;
   return delta >= sinceFirst ? "delta" : "since-first";
 }
