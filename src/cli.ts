@@ -116,6 +116,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             signal,
             onEvent: (e) => write(parseRecord(e)),
             onStraceLine: (input, line, rec) => write(straceRecord(input, line, rec)),
+            onTableLine: (input, tool, line, rec) => {
+              const { record, ...fields } = rec;
+              write({ input, line, format: tool, type: record, ...fields });
+            },
             onUnparsed: (u: UnparsedLine) =>
               write({ input: u.input, line: u.line, format: "tcpdump", type: "unparsed", reason: u.reason, text: u.text }),
           }),

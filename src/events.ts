@@ -136,4 +136,23 @@ export interface ConnectEvent {
 }
 
 /** Everything the analyzer takes. */
-export type AnalyzerEvent = PacketEvent | ConnectEvent;
+export type AnalyzerEvent = PacketEvent | ConnectEvent | SocketRowEvent;
+
+/** A row of a socket table (netstat, ss): a snapshot of one socket. */
+export interface SocketRowEvent {
+  type: "socket";
+  at: Evidence;
+  tool: "netstat" | "ss";
+  proto: string | null;
+  /** The kernel's state name (SYN_SENT, LISTEN, ...) or null. */
+  state: string | null;
+  /** ip null for "*"; port null for "*" or a placeholder ("<port>"). */
+  local: { ip: string | null; port: number | null };
+  remote: { ip: string | null; port: number | null };
+  recvQ: number;
+  sendQ: number;
+  pid: number | null;
+  program: string | null;
+  /** netstat -o / ss -o: the retransmission timer ("on") with its count so far. */
+  timer: { name: string; expires: number; retransmits: number } | null;
+}

@@ -4,9 +4,11 @@ import { Analyzer } from "./analyzer/index.js";
 import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
 import { detectFormat, DETECTION_LINES, type DetectedFormat } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
+import { socketTableReader } from "./formats/sockets.js";
 import { straceReader } from "./formats/strace.js";
 import { tcpdumpReader } from "./formats/tcpdump.js";
 import { InputError, readLines, type InputSource } from "./input.js";
+import type { SocketTableLine } from "./sockets/records.js";
 import type { StraceLine } from "./strace/records.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
 
@@ -36,6 +38,8 @@ export interface PipelineOptions {
   onEvent?: (event: TcpdumpEvent) => void;
   /** Called with every parsed strace line (for `tcpdiag parse`). */
   onStraceLine?: (input: string, line: number, record: StraceLine) => void;
+  /** Called with every parsed netstat/ss line (for `tcpdiag parse`). */
+  onTableLine?: (input: string, tool: "netstat" | "ss", line: number, record: SocketTableLine) => void;
   /** Called with every unparsed line. */
   onUnparsed?: (line: UnparsedLine) => void;
   signal?: AbortSignal;
@@ -106,7 +110,9 @@ async function readInput(
     reader =
       format === "strace"
         ? straceReader(source.name, feed, options.onStraceLine && ((l, r) => options.onStraceLine!(source.name, l, r)))
-        : tcpdumpReader(source.name, feed, options.onEvent, options.relativeTimes);
+        : format === "netstat" || format === "ss"
+          ? socketTableReader(format, source.name, feed, options.onTableLine && ((l, r) => options.onTableLine!(source.name, format, l, r)))
+          : tcpdumpReader(source.name, feed, options.onEvent, options.relativeTimes);
     for (const [line, text] of held.splice(0)) use(line, text);
   };
   const stats = await readLines(
@@ -134,7 +140,7 @@ async function readInput(
   }
   if (summary.parsed === 0 && summary.unparsed > 0) {
     summary.format = "unknown";
-    summary.warnings.push("no line is tcpdump or strace output");
+    summary.warnings.push("no line is tcpdump, strace, netstat or ss output");
   }
   return summary;
 }

@@ -4,6 +4,7 @@
 import type { AttemptReport, Diagnosis, Severity } from "../analysis.js";
 import type { Evidence } from "../events.js";
 import type { AttemptState } from "./attempt.js";
+import type { SocketFinding } from "./socket-evidence.js";
 import type { InputFacts } from "./tracker.js";
 import { synAcksIgnored } from "./assess.js";
 import { describeAddress, describeTuple } from "./words.js";
@@ -28,6 +29,10 @@ export const DIAGNOSIS_CODES = {
   INPUT_NOTE: "info",
   INPUTS_FROM_DIFFERENT_RUNS: "warning",
   CLOCKS_NOT_ALIGNED: "info",
+  SYN_SENT_SNAPSHOT: "warning",
+  LISTENING_BUT_REFUSED: "error",
+  NOTHING_LISTENS: "error",
+  LISTEN_QUEUE_FULL: "warning",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES;
@@ -75,6 +80,8 @@ function why(report: AttemptReport, state: AttemptState | undefined): Finding[] 
       out.push(f("APP_GAVE_UP", `${where}: ${report.summary}.`));
       break;
     case "in-progress":
+      // a socket-table row alone is said by SYN_SENT_SNAPSHOT
+      if (report.syn.sent === 0) break;
       out.push(f("CAPTURE_ENDS_DURING_RETRIES", `${where}: ${report.summary}; capture for longer to see how it ends.`));
       break;
     case "reset":
@@ -146,6 +153,7 @@ export function diagnose(
   facts: Map<string, InputFacts>,
   notes: { input: string; text: string }[],
   correlation: { code: "INPUTS_FROM_DIFFERENT_RUNS" | "CLOCKS_NOT_ALIGNED"; message: string }[] = [],
+  socketFindings: SocketFinding[] = [],
 ): Diagnosis[] {
   const groups = new Map<string, Finding[]>();
   for (const report of reports) {
@@ -158,6 +166,9 @@ export function diagnose(
   }
   const out: Diagnosis[] = [...groups.values()].map(grouped);
   out.push(...inputDiagnoses(reports, facts, notes));
+  for (const f of socketFindings) {
+    out.push({ code: f.code, severity: DIAGNOSIS_CODES[f.code], attempts: f.attempts, message: f.message, evidence: f.evidence });
+  }
   for (const c of correlation) {
     out.push({ code: c.code, severity: DIAGNOSIS_CODES[c.code], attempts: [], message: c.message, evidence: [] });
   }

@@ -5,6 +5,7 @@ import { fromConnect, withConnect } from "./application.js";
 import { assess } from "./assess.js";
 import { correlate } from "./correlate.js";
 import { diagnose } from "./diagnose.js";
+import { applySocketRows } from "./socket-evidence.js";
 import { AttemptTracker } from "./tracker.js";
 
 export class Analyzer {
@@ -21,7 +22,7 @@ export class Analyzer {
   }
 
   finish(): Analysis {
-    const { attempts: states, facts, connects } = this.tracker.finish();
+    const { attempts: states, facts, connects, socketRows } = this.tracker.finish();
     const { joined, unjoined, notes } = correlate(states, connects);
     const attempts = states.map((s) => {
       const report = assess(s, facts.get(s.input));
@@ -30,7 +31,11 @@ export class Analyzer {
     });
     let next = states.reduce((m, s) => Math.max(m, s.id), 0) + 1;
     for (const call of unjoined) attempts.push(fromConnect(next++, call));
+    const withRows = applySocketRows(attempts, socketRows, next);
     const byId = new Map(states.map((s) => [s.id, s]));
-    return { attempts, diagnoses: diagnose(attempts, byId, facts, this.notes, notes) };
+    return {
+      attempts: withRows.reports,
+      diagnoses: diagnose(withRows.reports, byId, facts, this.notes, notes, withRows.findings),
+    };
   }
 }

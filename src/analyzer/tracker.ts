@@ -1,7 +1,14 @@
 // Builds connection attempts from packet events, one event at a time.
 // Memory holds the attempts still open (keyed by input and 4-tuple) and a
 // small record per attempt; segments themselves are not kept.
-import type { Address, AnalyzerEvent, ConnectEvent, IcmpUnreachableEvent, TcpSegmentEvent } from "../events.js";
+import type {
+  Address,
+  AnalyzerEvent,
+  ConnectEvent,
+  IcmpUnreachableEvent,
+  SocketRowEvent,
+  TcpSegmentEvent,
+} from "../events.js";
 import { AttemptState, timed } from "./attempt.js";
 
 /** A SYN flood on one 4-tuple must not grow an attempt without bound. */
@@ -32,11 +39,16 @@ export class AttemptTracker {
   private readonly closed: AttemptState[] = [];
   private readonly facts = new Map<string, InputFacts>();
   private readonly connects: ConnectEvent[] = [];
+  private readonly socketRows: SocketRowEvent[] = [];
   private nextId = 1;
 
   feed(ev: AnalyzerEvent): void {
     if (ev.type === "connect") {
       this.connects.push(ev);
+      return;
+    }
+    if (ev.type === "socket") {
+      this.socketRows.push(ev);
       return;
     }
     const facts = this.factsOf(ev.at.input);
@@ -53,10 +65,15 @@ export class AttemptTracker {
   }
 
   /** All attempts, in the order their first SYN was seen. */
-  finish(): { attempts: AttemptState[]; facts: Map<string, InputFacts>; connects: ConnectEvent[] } {
+  finish(): {
+    attempts: AttemptState[];
+    facts: Map<string, InputFacts>;
+    connects: ConnectEvent[];
+    socketRows: SocketRowEvent[];
+  } {
     const attempts = [...this.closed, ...this.open.values()].sort((a, b) => a.id - b.id);
     this.open.clear();
-    return { attempts, facts: this.facts, connects: this.connects };
+    return { attempts, facts: this.facts, connects: this.connects, socketRows: this.socketRows };
   }
 
   private factsOf(input: string): InputFacts {

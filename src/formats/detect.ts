@@ -1,8 +1,22 @@
 // Which format an input is, from its first lines (content, not file name).
+import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
+import type { SocketTableLine } from "../sockets/records.js";
 import { straceLineParser } from "../strace/grammar.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 
-export type DetectedFormat = "tcpdump" | "strace" | "unknown";
+export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "unknown";
+
+/**
+ * Rows and headers prove a socket table; its catch-all "other" lines prove
+ * nothing, and neither do indented lines (ss -i's tcp_info, but also any
+ * other tool's continuation lines).
+ */
+function tableLine(parse: { ok: true; value: SocketTableLine } | { ok: false }, tool: "netstat" | "ss"): boolean {
+  if (!parse.ok) return false;
+  const r = parse.value;
+  if (r.record === "socket") return r.tool === tool;
+  return r.record === "header" || r.record === "unix-socket";
+}
 
 /** How many non-blank lines detection looks at before it decides. */
 export const DETECTION_LINES = 50;
@@ -10,6 +24,8 @@ export const DETECTION_LINES = 50;
 export function detectFormat(lines: readonly string[]): DetectedFormat {
   let tcpdump = 0;
   let strace = 0;
+  let netstat = 0;
+  let ss = 0;
   for (const line of lines) {
     // a timestamp and any text is "other traffic" to the tcpdump grammar: it
     // proves little; a flow, a link header or tcpdump's own lines do
@@ -21,7 +37,16 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
     const s = straceLineParser.parse(line);
     // any line is "program output" to the strace grammar: it proves nothing
     if (s.ok && s.value.record !== "program-output") strace++;
+    if (tableLine(netstatLineParser.parse(line), "netstat")) netstat++;
+    if (tableLine(ssLineParser.parse(line), "ss")) ss++;
   }
-  if (tcpdump === 0 && strace === 0) return "unknown";
-  return strace > tcpdump ? "strace" : "tcpdump";
+  const scores: [DetectedFormat, number][] = [
+    ["tcpdump", tcpdump],
+    ["strace", strace],
+    ["netstat", netstat],
+    ["ss", ss],
+  ];
+  // the highest score; on a tie, the earlier in this list
+  const [format, score] = scores.reduce((best, s) => (s[1] > best[1] ? s : best));
+  return score === 0 ? "unknown" : format;
 }

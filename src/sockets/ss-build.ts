@@ -79,15 +79,7 @@ function users(text: string): SocketUser[] {
   return out;
 }
 
-interface Options {
-  users: SocketUser[];
-  timer: SocketTimer | null;
-  user: string | null;
-  inode: number | null;
-  sk: string | null;
-  cgroup: string | null;
-  extra: string | null;
-}
+type Options = Pick<SocketLine, "users" | "timer" | "user" | "inode" | "sk" | "cgroup" | "extra">;
 
 /** users:((...)) timer:(on,1.2s,3) uid:112 ino:25147 sk:2 cgroup:/x <-> */
 function options(tail: string): Options {

@@ -1,0 +1,44 @@
+import type { AnalyzerEvent } from "../events.js";
+import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
+import type { SocketTableLine } from "../sockets/records.js";
+import type { FormatReader } from "./reader.js";
+
+const TCP = /^tcp/;
+
+/** netstat or ss listings: TCP rows become socket events. */
+export function socketTableReader(
+  tool: "netstat" | "ss",
+  input: string,
+  feed: (e: AnalyzerEvent) => void,
+  onRecord: ((line: number, rec: SocketTableLine) => void) | undefined,
+): FormatReader {
+  const parser = tool === "netstat" ? netstatLineParser : ssLineParser;
+  return {
+    line(line, text) {
+      const parsed = parser.parse(text);
+      if (!parsed.ok) return parsed;
+      const rec = parsed.value;
+      onRecord?.(line, rec);
+      // ss without a Netid column (ss -t...) lists TCP sockets only
+      if (rec.record === "socket" && (rec.proto === null ? tool === "ss" : TCP.test(rec.proto))) {
+        feed({
+          type: "socket",
+          at: { input, line },
+          tool,
+          proto: rec.proto,
+          state: rec.state,
+          local: { ip: rec.local.ip, port: rec.local.port },
+          remote: { ip: rec.remote.ip, port: rec.remote.port },
+          recvQ: rec.recvQ,
+          sendQ: rec.sendQ,
+          pid: rec.pid,
+          program: rec.program,
+          timer: rec.timer ? { name: rec.timer.name, expires: rec.timer.expires, retransmits: rec.timer.retransmits } : null,
+        });
+      }
+      return parsed;
+    },
+    end: () => undefined,
+    notes: () => [],
+  };
+}
