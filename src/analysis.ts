@@ -46,7 +46,15 @@ export interface AttemptReport {
   synAck: { sent: number; retransmits: number };
   durationSeconds: number | null;
   process: { pid: number | null; command: string | null } | null;
-  firewall: null;
+  /** The first listed firewall rule that decides this attempt's SYN (null when no listing was given). */
+  firewall: {
+    table: string | null;
+    chain: string;
+    /** 1-based position in the chain; null for the chain's policy. */
+    rule: number | null;
+    target: string;
+    text: string;
+  } | null;
   inferred: Inferred;
   /** The first SYN: where and when, as printed. */
   start: Evidence & { timestamp: string | null };

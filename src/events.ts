@@ -136,7 +136,12 @@ export interface ConnectEvent {
 }
 
 /** Everything the analyzer takes. */
-export type AnalyzerEvent = PacketEvent | ConnectEvent | SocketRowEvent;
+export type AnalyzerEvent =
+  | PacketEvent
+  | ConnectEvent
+  | SocketRowEvent
+  | FirewallRuleEvent
+  | FirewallChainEvent;
 
 /** A row of a socket table (netstat, ss): a snapshot of one socket. */
 export interface SocketRowEvent {
@@ -155,4 +160,30 @@ export interface SocketRowEvent {
   program: string | null;
   /** netstat -o / ss -o: the retransmission timer ("on") with its count so far. */
   timer: { name: string; expires: number; retransmits: number } | null;
+}
+
+/** A rule of a firewall listing (iptables -L), in its chain, in listing order. */
+export interface FirewallRuleEvent {
+  type: "firewall-rule";
+  at: Evidence;
+  chain: string;
+  /** 1-based position in the chain. */
+  position: number;
+  target: string | null;
+  prot: string;
+  source: string;
+  destination: string;
+  in: string | null;
+  out: string | null;
+  options: string | null;
+  pkts: number | null;
+  text: string;
+}
+
+/** A chain header of a firewall listing. */
+export interface FirewallChainEvent {
+  type: "firewall-chain";
+  at: Evidence;
+  chain: string;
+  policy: string | null;
 }

@@ -4,6 +4,7 @@ import { Analyzer } from "./analyzer/index.js";
 import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
 import { detectFormat, DETECTION_LINES, type DetectedFormat } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
+import { iptablesReader } from "./formats/iptables.js";
 import { socketTableReader } from "./formats/sockets.js";
 import { straceReader } from "./formats/strace.js";
 import { tcpdumpReader } from "./formats/tcpdump.js";
@@ -110,7 +111,9 @@ async function readInput(
     reader =
       format === "strace"
         ? straceReader(source.name, feed, options.onStraceLine && ((l, r) => options.onStraceLine!(source.name, l, r)))
-        : format === "netstat" || format === "ss"
+        : format === "iptables"
+          ? iptablesReader(source.name, feed, undefined)
+          : format === "netstat" || format === "ss"
           ? socketTableReader(format, source.name, feed, options.onTableLine && ((l, r) => options.onTableLine!(source.name, format, l, r)))
           : tcpdumpReader(source.name, feed, options.onEvent, options.relativeTimes);
     for (const [line, text] of held.splice(0)) use(line, text);
@@ -140,7 +143,7 @@ async function readInput(
   }
   if (summary.parsed === 0 && summary.unparsed > 0) {
     summary.format = "unknown";
-    summary.warnings.push("no line is tcpdump, strace, netstat or ss output");
+    summary.warnings.push("no line is tcpdump, strace, netstat, ss or iptables output");
   }
   return summary;
 }

@@ -91,7 +91,7 @@ describe("tcpdiag analyze", () => {
     expect(bin.stderr).toContain("binary data");
     const garbage = await run(["analyze", "--json", file("garbage.txt", "hello world\nthis is not a capture\n")]);
     expect(garbage.code).toBe(EXIT.UNREADABLE);
-    expect(garbage.stderr).toContain("no line is tcpdump, strace, netstat or ss output");
+    expect(garbage.stderr).toContain("no line is tcpdump, strace, netstat, ss or iptables output");
     const report = JSON.parse(garbage.stdout);
     expect(report.unparsed.map((u: { line: number }) => u.line)).toEqual([1, 2]);
     expect(report.unparsed[0].reason).toMatch(/not a line this format prints|unexpected/);

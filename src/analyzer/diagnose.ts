@@ -4,7 +4,11 @@
 import type { AttemptReport, Diagnosis, Severity } from "../analysis.js";
 import type { Evidence } from "../events.js";
 import type { AttemptState } from "./attempt.js";
+import type { FirewallFinding } from "./firewall-evidence.js";
 import type { SocketFinding } from "./socket-evidence.js";
+
+/** A finding made outside the per-attempt catalogue (socket tables, firewall listings). */
+type Finding2 = SocketFinding | FirewallFinding;
 import type { InputFacts } from "./tracker.js";
 import { synAcksIgnored } from "./assess.js";
 import { describeAddress, describeTuple } from "./words.js";
@@ -33,6 +37,9 @@ export const DIAGNOSIS_CODES = {
   LISTENING_BUT_REFUSED: "error",
   NOTHING_LISTENS: "error",
   LISTEN_QUEUE_FULL: "warning",
+  FIREWALL_RULE: "error",
+  FIREWALL_CONTRADICTS: "warning",
+  FIREWALL_CANNOT_EVALUATE: "info",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES;
@@ -153,7 +160,7 @@ export function diagnose(
   facts: Map<string, InputFacts>,
   notes: { input: string; text: string }[],
   correlation: { code: "INPUTS_FROM_DIFFERENT_RUNS" | "CLOCKS_NOT_ALIGNED"; message: string }[] = [],
-  socketFindings: SocketFinding[] = [],
+  socketFindings: Finding2[] = [],
 ): Diagnosis[] {
   const groups = new Map<string, Finding[]>();
   for (const report of reports) {

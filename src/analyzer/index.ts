@@ -5,6 +5,7 @@ import { fromConnect, withConnect } from "./application.js";
 import { assess } from "./assess.js";
 import { correlate } from "./correlate.js";
 import { diagnose } from "./diagnose.js";
+import { applyFirewall } from "./firewall-evidence.js";
 import { applySocketRows } from "./socket-evidence.js";
 import { AttemptTracker } from "./tracker.js";
 
@@ -22,7 +23,7 @@ export class Analyzer {
   }
 
   finish(): Analysis {
-    const { attempts: states, facts, connects, socketRows } = this.tracker.finish();
+    const { attempts: states, facts, connects, socketRows, firewall } = this.tracker.finish();
     const { joined, unjoined, notes } = correlate(states, connects);
     const attempts = states.map((s) => {
       const report = assess(s, facts.get(s.input));
@@ -32,10 +33,11 @@ export class Analyzer {
     let next = states.reduce((m, s) => Math.max(m, s.id), 0) + 1;
     for (const call of unjoined) attempts.push(fromConnect(next++, call));
     const withRows = applySocketRows(attempts, socketRows, next);
+    const withRules = applyFirewall(withRows.reports, firewall.chains, firewall.rules);
     const byId = new Map(states.map((s) => [s.id, s]));
     return {
-      attempts: withRows.reports,
-      diagnoses: diagnose(withRows.reports, byId, facts, this.notes, notes, withRows.findings),
+      attempts: withRules.reports,
+      diagnoses: diagnose(withRules.reports, byId, facts, this.notes, notes, [...withRows.findings, ...withRules.findings]),
     };
   }
 }

@@ -5,6 +5,8 @@ import type {
   Address,
   AnalyzerEvent,
   ConnectEvent,
+  FirewallChainEvent,
+  FirewallRuleEvent,
   IcmpUnreachableEvent,
   SocketRowEvent,
   TcpSegmentEvent,
@@ -40,6 +42,8 @@ export class AttemptTracker {
   private readonly facts = new Map<string, InputFacts>();
   private readonly connects: ConnectEvent[] = [];
   private readonly socketRows: SocketRowEvent[] = [];
+  private readonly firewallChains: FirewallChainEvent[] = [];
+  private readonly firewallRules: FirewallRuleEvent[] = [];
   private nextId = 1;
 
   feed(ev: AnalyzerEvent): void {
@@ -49,6 +53,14 @@ export class AttemptTracker {
     }
     if (ev.type === "socket") {
       this.socketRows.push(ev);
+      return;
+    }
+    if (ev.type === "firewall-chain") {
+      this.firewallChains.push(ev);
+      return;
+    }
+    if (ev.type === "firewall-rule") {
+      this.firewallRules.push(ev);
       return;
     }
     const facts = this.factsOf(ev.at.input);
@@ -70,10 +82,17 @@ export class AttemptTracker {
     facts: Map<string, InputFacts>;
     connects: ConnectEvent[];
     socketRows: SocketRowEvent[];
+    firewall: { chains: FirewallChainEvent[]; rules: FirewallRuleEvent[] };
   } {
     const attempts = [...this.closed, ...this.open.values()].sort((a, b) => a.id - b.id);
     this.open.clear();
-    return { attempts, facts: this.facts, connects: this.connects, socketRows: this.socketRows };
+    return {
+      attempts,
+      facts: this.facts,
+      connects: this.connects,
+      socketRows: this.socketRows,
+      firewall: { chains: this.firewallChains, rules: this.firewallRules },
+    };
   }
 
   private factsOf(input: string): InputFacts {

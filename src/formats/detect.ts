@@ -1,10 +1,11 @@
 // Which format an input is, from its first lines (content, not file name).
+import { iptablesLineParser } from "../firewall/grammar.js";
 import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
 import type { SocketTableLine } from "../sockets/records.js";
 import { straceLineParser } from "../strace/grammar.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 
-export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "unknown";
+export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "unknown";
 
 /**
  * Rows and headers prove a socket table; its catch-all "other" lines prove
@@ -26,6 +27,7 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
   let strace = 0;
   let netstat = 0;
   let ss = 0;
+  let iptables = 0;
   for (const line of lines) {
     // a timestamp and any text is "other traffic" to the tcpdump grammar: it
     // proves little; a flow, a link header or tcpdump's own lines do
@@ -39,12 +41,14 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
     if (s.ok && s.value.record !== "program-output") strace++;
     if (tableLine(netstatLineParser.parse(line), "netstat")) netstat++;
     if (tableLine(ssLineParser.parse(line), "ss")) ss++;
+    if (iptablesLineParser.parse(line).ok) iptables++;
   }
   const scores: [DetectedFormat, number][] = [
     ["tcpdump", tcpdump],
     ["strace", strace],
     ["netstat", netstat],
     ["ss", ss],
+    ["iptables", iptables],
   ];
   // the highest score; on a tie, the earlier in this list
   const [format, score] = scores.reduce((best, s) => (s[1] > best[1] ? s : best));

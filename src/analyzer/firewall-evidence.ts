@@ -1,0 +1,94 @@
+// What a firewall listing adds to attempts: the rule that decides each SYN,
+// and whether the rule agrees with what the packets and calls show.
+import type { AttemptReport } from "../analysis.js";
+import type { FirewallChainEvent, FirewallRuleEvent } from "../events.js";
+import { buildRuleset, evaluate, type Decision } from "./firewall.js";
+import { describeAddress } from "./words.js";
+
+export interface FirewallFinding {
+  code: "FIREWALL_RULE" | "FIREWALL_CONTRADICTS" | "FIREWALL_CANNOT_EVALUATE";
+  attempts: number[];
+  message: string;
+  evidence: { input: string; line: number }[];
+}
+
+/** What each target does to a SYN, and the outcome it leads to. */
+function effect(d: Decision): { words: string; outcomes: string[] } {
+  if (d.target === "DROP") return { words: "dropped", outcomes: ["timeout", "in-progress", "app-timeout"] };
+  if (d.target === "REJECT") {
+    const how = /reject-with (\S+)/.exec(d.text)?.[1] ?? "icmp-port-unreachable";
+    const outcomes = how === "tcp-reset" || how.endsWith("port-unreachable") ? ["refused"] : ["unreachable"];
+    return { words: `rejected (${how})`, outcomes };
+  }
+  return { words: "accepted", outcomes: ["established", "reset"] };
+}
+
+function where(d: Decision): string {
+  return d.rule === null ? `the ${d.chain} policy` : `${d.chain} rule ${d.rule}`;
+}
+
+export function applyFirewall(
+  reports: AttemptReport[],
+  chains: FirewallChainEvent[],
+  rules: FirewallRuleEvent[],
+): { reports: AttemptReport[]; findings: FirewallFinding[] } {
+  if (chains.length === 0 && rules.length === 0) return { reports, findings: [] };
+  const rs = buildRuleset(chains, rules);
+  const findings: FirewallFinding[] = [];
+  const out = reports.map((report) => {
+    const d = evaluate(rs, report);
+    if (!d) return report;
+    const evidence = d.at ? [d.at] : [];
+    const attempt = describeAddress(report.server);
+    if (d.cannotEvaluate) {
+      findings.push({
+        code: "FIREWALL_CANNOT_EVALUATE",
+        attempts: [report.id],
+        message: `SYNs to ${attempt}: ${where(d)} (${d.text.trim()}): ${d.cannotEvaluate}; the rules after it were not evaluated`,
+        evidence,
+      });
+      return report;
+    }
+    const done: AttemptReport = {
+      ...report,
+      firewall: { table: null, chain: d.chain, rule: d.rule, target: d.target, text: d.text },
+      sources: [...report.sources, ...evidence],
+    };
+    const e = effect(d);
+    const counted = d.pkts !== null ? ` (its counter shows ${d.pkts} packets)` : "";
+    if (d.target !== "ACCEPT") {
+      const timeout =
+        report.outcome === "timeout" && report.inferred.timeoutSeconds
+          ? `: connect() times out after ${report.inferred.timeoutSeconds} s`
+          : "";
+      findings.push({
+        code: "FIREWALL_RULE",
+        attempts: [report.id],
+        message: `SYNs to ${attempt} are ${e.words} by ${where(d)} (${d.text.trim()})${counted}${timeout}`,
+        evidence,
+      });
+    }
+    if (!e.outcomes.includes(report.outcome) && report.outcome !== "unknown") {
+      findings.push({
+        code: "FIREWALL_CONTRADICTS",
+        attempts: [report.id],
+        message: `${where(d)} (${d.text.trim()}) would leave ${attempt} ${e.words}, but the attempt's outcome is ${report.outcome}: the listing is from another host or another moment`,
+        evidence,
+      });
+    }
+    return done;
+  });
+  return { reports: out, findings: mergeSame(findings) };
+}
+
+/** Attempts decided by the same rule the same way share one finding. */
+function mergeSame(findings: FirewallFinding[]): FirewallFinding[] {
+  const byMessage = new Map<string, FirewallFinding>();
+  for (const f of findings) {
+    const key = `${f.code}|${f.message}`;
+    const seen = byMessage.get(key);
+    if (seen) seen.attempts.push(...f.attempts);
+    else byMessage.set(key, { ...f, attempts: [...f.attempts] });
+  }
+  return [...byMessage.values()];
+}

@@ -1,0 +1,225 @@
+// Walks a listed ruleset the way netfilter does for an attempt's SYN and
+// finds the first rule that decides it. Matches it cannot model make it say
+// "cannot evaluate" instead of guessing.
+import type { AttemptReport } from "../analysis.js";
+import type { Evidence, FirewallChainEvent, FirewallRuleEvent } from "../events.js";
+import { portNumber } from "../ports.js";
+
+export interface Decision {
+  chain: string;
+  /** 1-based rule position, or null for the chain's policy. */
+  rule: number | null;
+  target: string;
+  text: string;
+  at: Evidence | null;
+  pkts: number | null;
+  /** Set when a rule's match could not be evaluated: the walk stopped there. */
+  cannotEvaluate: string | null;
+}
+
+export interface Ruleset {
+  chains: Map<string, { policy: string | null; rules: FirewallRuleEvent[] }>;
+}
+
+export function buildRuleset(chains: FirewallChainEvent[], rules: FirewallRuleEvent[]): Ruleset {
+  const out: Ruleset = { chains: new Map() };
+  for (const c of chains) out.chains.set(c.chain, { policy: c.policy, rules: [] });
+  for (const r of rules) {
+    if (!out.chains.has(r.chain)) out.chains.set(r.chain, { policy: null, rules: [] });
+    out.chains.get(r.chain)!.rules.push(r);
+  }
+  return out;
+}
+
+interface Syn {
+  src: string;
+  dst: string;
+  sport: number | null;
+  dport: number;
+  /** "lo" on loopback; null when the interface is not known. */
+  iface: string | null;
+}
+
+type Match = { ok: true } | { ok: false } | { unknown: string };
+const YES: Match = { ok: true };
+const NO: Match = { ok: false };
+
+const TERMINAL = new Set(["ACCEPT", "DROP", "REJECT"]);
+const NON_TERMINAL = new Set(["LOG", "NFLOG", "MARK", "CONNMARK", "TRACE", "AUDIT", "ULOG"]);
+
+// --- addresses ----------------------------------------------------------------
+
+function ipv4ToInt(ip: string): number | null {
+  const parts = ip.split(".").map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return null;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+function inCidr(ip: string, cidr: string): boolean | null {
+  const [net, bits] = cidr.split("/");
+  if (ip.includes(":") || net!.includes(":")) {
+    // IPv6: exact or ::/0 only (enough for what listings show around loopback)
+    if (cidr === "::/0") return true;
+    return bits === undefined || bits === "128" ? net === ip : null;
+  }
+  const a = ipv4ToInt(ip);
+  const n = ipv4ToInt(net!);
+  if (a === null || n === null) return null;
+  const len = bits === undefined ? 32 : Number(bits);
+  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+  return ((a & mask) >>> 0) === ((n & mask) >>> 0);
+}
+
+function matchAddress(spec: string, ip: string): Match {
+  const negated = spec.startsWith("!");
+  const s = negated ? spec.slice(1) : spec;
+  let hit: boolean | null;
+  if (s === "anywhere" || s === "0.0.0.0/0" || s === "::/0") hit = true;
+  else if (s === "localhost" || s === "ip6-localhost") hit = ip === "127.0.0.1" || ip === "::1";
+  else if (/^[\d.]+(\/\d+)?$/.test(s) || s.includes(":")) hit = inCidr(ip, s);
+  else hit = s === ip ? true : null; // a host name: only the same text can be said to match
+  if (hit === null) return { unknown: `the address ${spec}` };
+  return hit !== negated ? YES : NO;
+}
+
+function matchIface(spec: string | null, iface: string | null): Match {
+  if (spec === null || spec === "*" || spec === "any") return YES;
+  if (iface === null) return { unknown: `the interface ${spec}` };
+  const negated = spec.startsWith("!");
+  const name = negated ? spec.slice(1) : spec;
+  const hit = name.endsWith("+") ? iface.startsWith(name.slice(0, -1)) : iface === name;
+  return hit !== negated ? YES : NO;
+}
+
+// --- matches in the options text -------------------------------------------------
+
+function portIn(spec: string, port: number | null): boolean | null {
+  if (port === null) return null;
+  return spec.split(",").some((part) => {
+    const [a, b] = part.split(":").map((p) => portNumber(p));
+    if (a == null) return false;
+    return b == null ? port === a : port >= a && port <= b;
+  });
+}
+
+/** "flags:0x17/0x02" or "flags:FIN,SYN,RST,ACK/SYN" against a SYN (0x02). */
+function flagsMatch(spec: string): boolean | null {
+  const bits: Record<string, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ALL: 63, NONE: 0 };
+  const value = (x: string) =>
+    x.startsWith("0x") ? parseInt(x, 16) : x.split(",").reduce((m, f) => m | (bits[f] ?? NaN), 0);
+  const [mask, comp] = spec.split("/").map(value);
+  if (mask === undefined || comp === undefined || Number.isNaN(mask) || Number.isNaN(comp)) return null;
+  return (0x02 & mask) === comp;
+}
+
+function matchOptions(options: string | null, syn: Syn, terminal: boolean): Match {
+  if (!options) return YES;
+  const text = options.replace(/\/\*.*?\*\//g, " "); // comments
+  const words = text.split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    let hit: boolean | null = true;
+    if (w === "tcp" || w === "udp") continue;
+    else if (w.startsWith("dpt:") || w.startsWith("dpts:")) hit = portIn(w.slice(w.indexOf(":") + 1), syn.dport);
+    else if (w.startsWith("spt:") || w.startsWith("spts:")) hit = portIn(w.slice(w.indexOf(":") + 1), syn.sport);
+    else if (w === "multiport") {
+      const kind = words[++i];
+      const list = words[++i] ?? "";
+      hit = kind === "dports" ? portIn(list, syn.dport) : kind === "sports" ? portIn(list, syn.sport) : portIn(list, syn.dport) || portIn(list, syn.sport);
+    } else if (w === "ctstate" || w === "state") hit = (words[++i] ?? "").split(",").includes("NEW");
+    else if (w.startsWith("flags:")) hit = flagsMatch(w.slice(6));
+    else if (w === "reject-with") {
+      i++; // a REJECT parameter, not a match
+    } else if (!terminal) {
+      // LOG/limit parameters and the like on rules that decide nothing
+      continue;
+    } else if (w === "statistic") return { unknown: `"${text.trim()}" (it matches only some packets)` };
+    else return { unknown: `the match "${w}"` };
+    if (hit === null) return { unknown: `"${w}"` };
+    if (!hit) return NO;
+  }
+  return YES;
+}
+
+function matchRule(rule: FirewallRuleEvent, syn: Syn, terminal: boolean): Match {
+  const prot = rule.prot.toLowerCase();
+  if (!["all", "0", "tcp", "6"].includes(prot)) return NO;
+  const family = syn.dst.includes(":") ? "ipv6" : "ipv4";
+  const ruleFamily = [rule.source, rule.destination].some((a) => a.includes(":"))
+    ? "ipv6"
+    : [rule.source, rule.destination].some((a) => /^!?\d+\.\d+\.\d+\.\d+/.test(a))
+      ? "ipv4"
+      : null;
+  if (ruleFamily && ruleFamily !== family) return NO;
+  for (const m of [
+    matchAddress(rule.source, syn.src),
+    matchAddress(rule.destination, syn.dst),
+    matchIface(rule.in, syn.iface),
+    matchIface(rule.out, syn.iface),
+    matchOptions(rule.options, syn, terminal),
+  ]) {
+    if ("unknown" in m || !m.ok) return m;
+  }
+  return YES;
+}
+
+// --- the walk -----------------------------------------------------------------
+
+const MAX_DEPTH = 16;
+
+function decision(chain: string, rule: FirewallRuleEvent | null, target: string, cannot: string | null = null): Decision {
+  return {
+    chain,
+    rule: rule ? rule.position : null,
+    target,
+    text: rule ? rule.text : `Chain ${chain} (policy ${target})`,
+    at: rule ? rule.at : null,
+    pkts: rule?.pkts ?? null,
+    cannotEvaluate: cannot,
+  };
+}
+
+function walk(rs: Ruleset, chain: string, syn: Syn, depth: number): Decision | null {
+  const c = rs.chains.get(chain);
+  if (!c || depth > MAX_DEPTH) return null;
+  for (const rule of c.rules) {
+    const target = rule.target;
+    const terminal = target !== null && !NON_TERMINAL.has(target) && target !== "RETURN";
+    const m = matchRule(rule, syn, terminal || (target !== null && rs.chains.has(target)));
+    if ("unknown" in m) return decision(chain, rule, target ?? "", `cannot evaluate ${m.unknown}`);
+    if (!m.ok || target === null || NON_TERMINAL.has(target)) continue;
+    if (target === "RETURN") return null;
+    if (TERMINAL.has(target)) return decision(chain, rule, target);
+    if (rs.chains.has(target)) {
+      const inner = walk(rs, target, syn, depth + 1);
+      if (inner) return inner;
+      continue;
+    }
+    return decision(chain, rule, target); // a target of another table or extension
+  }
+  return c.policy ? decision(chain, null, c.policy) : null;
+}
+
+/**
+ * The rule that decides the attempt's SYN. On loopback the SYN crosses
+ * OUTPUT then INPUT; otherwise the listing may be the client's (OUTPUT) or
+ * the server's (INPUT): the first that does not accept decides.
+ */
+export function evaluate(rs: Ruleset, report: AttemptReport): Decision | null {
+  const loopback = report.server.ip === "::1" || report.server.ip.startsWith("127.") || report.server.ip === "localhost";
+  const syn: Syn = {
+    src: report.client?.ip ?? report.server.ip,
+    dst: report.server.ip === "localhost" ? "127.0.0.1" : report.server.ip,
+    sport: report.client?.port ?? null,
+    dport: report.server.port,
+    iface: loopback ? "lo" : null,
+  };
+  let accepted: Decision | null = null;
+  for (const chain of ["OUTPUT", "INPUT"]) {
+    const d = walk(rs, chain, syn, 0);
+    if (!d) continue;
+    if (d.target !== "ACCEPT" || d.cannotEvaluate) return d;
+    accepted ??= d.rule !== null ? d : accepted;
+  }
+  return accepted;
+}

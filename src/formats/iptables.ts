@@ -1,0 +1,50 @@
+import type { AnalyzerEvent } from "../events.js";
+import { iptablesLineParser } from "../firewall/grammar.js";
+import type { FirewallLine } from "../firewall/records.js";
+import type { FormatReader } from "./reader.js";
+
+/** iptables -L listings: rules are placed in the chain whose header precedes them. */
+export function iptablesReader(
+  input: string,
+  feed: (e: AnalyzerEvent) => void,
+  onRecord: ((line: number, rec: FirewallLine) => void) | undefined,
+): FormatReader {
+  let chain: string | null = null;
+  let position = 0;
+  return {
+    line(line, text) {
+      const parsed = iptablesLineParser.parse(text);
+      if (!parsed.ok) return parsed;
+      const rec = parsed.value;
+      const at = { input, line };
+      if (rec.record === "chain") {
+        chain = rec.chain;
+        position = 0;
+        feed({ type: "firewall-chain", at, chain, policy: rec.policy });
+      } else if (rec.record === "rule") {
+        position++;
+        rec.chain = chain;
+        // a rule with no chain header above it (pasted alone) is taken as INPUT's
+        feed({
+          type: "firewall-rule",
+          at,
+          chain: chain ?? "INPUT",
+          position: rec.num ?? position,
+          target: rec.target,
+          prot: rec.prot,
+          source: rec.source,
+          destination: rec.destination,
+          in: rec.in,
+          out: rec.out,
+          options: rec.options,
+          pkts: rec.pkts,
+          text: rec.text,
+        });
+      }
+      onRecord?.(line, rec);
+      return parsed;
+    },
+    end: () => undefined,
+    notes: () => [],
+  };
+}

@@ -1,0 +1,120 @@
+// iptables -L listings: the grammar over real listings, and the rule that
+// decides each attempt's SYN.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { iptablesLineParser } from "../src/firewall/grammar.js";
+import { analyzeFiles, runPipeline } from "../src/index.js";
+import { FIXTURES, SHARED } from "./helpers/paths.js";
+
+const LOCAL = join(SHARED, "corpus", "local");
+const listing = join(LOCAL, "iptables", "iptables-L-n-v--line-numbers.txt");
+const text = (name: string, body: string) => ({ name, open: async () => Readable.from([Buffer.from(body)]) });
+
+function listings(): string[] {
+  const dirs = ["iptables", "ip6tables", "iptables-legacy"].map((d) => join(LOCAL, d));
+  const local = dirs.flatMap((d) => readdirSync(d).filter((f) => /-L/.test(f) && !/stderr/.test(f)).map((f) => join(d, f)));
+  const jc = readdirSync(join(SHARED, "corpus", "jc")).flatMap((os) =>
+    readdirSync(join(SHARED, "corpus", "jc", os))
+      .filter((f) => /^iptables.*\.out$/.test(f))
+      .map((f) => join(SHARED, "corpus", "jc", os, f)),
+  );
+  return [...local, ...jc];
+}
+
+describe("iptables -L grammar", () => {
+  it("parses every line of every -L listing in corpus/local and corpus/jc exactly once", () => {
+    const problems: string[] = [];
+    let rules = 0;
+    for (const file of listings()) {
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (!line.trim()) return;
+          const all = iptablesLineParser.parseAll(line);
+          if (all.length !== 1) problems.push(`${file}:${i + 1} (${all.length}): ${line}`);
+          else if (all[0]!.record === "rule") rules++;
+        });
+    }
+    expect(problems).toEqual([]);
+    expect(rules).toBeGreaterThan(300);
+  });
+
+  it("reads counters with suffixes, numeric protocols, interfaces and the match text", () => {
+    const r = iptablesLineParser.parse(
+      "10    1809 1311K ACCEPT     0    --  *      *       0.0.0.0/0            0.0.0.0/0            ctstate RELATED,ESTABLISHED",
+    );
+    expect(r.ok && r.value).toMatchObject({
+      record: "rule",
+      num: 10,
+      pkts: 1809,
+      bytes: 1311000,
+      target: "ACCEPT",
+      prot: "0",
+      in: "*",
+      out: "*",
+      options: "ctstate RELATED,ESTABLISHED",
+    });
+  });
+
+  it("reads chain headers: policy with counters, user chains with references", () => {
+    const a = iptablesLineParser.parse("Chain INPUT (policy DROP 12 packets, 720 bytes)");
+    const b = iptablesLineParser.parse("Chain CORPUS_LOG_DROP (1 references)");
+    expect(a.ok && a.value).toMatchObject({ record: "chain", chain: "INPUT", policy: "DROP", packets: 12, bytes: 720 });
+    expect(b.ok && b.value).toMatchObject({ record: "chain", chain: "CORPUS_LOG_DROP", policy: null, references: 1 });
+  });
+});
+
+describe("the rule that decides an attempt", () => {
+  it.each([
+    ["drop-exp-r5", 1, "DROP"],
+    ["reject-tcp-reset", 2, "REJECT"],
+    ["reject-icmp-port", 3, "REJECT"],
+    ["reject-icmp-host-prohibited", 4, "REJECT"],
+  ])("%s: INPUT rule %i %s of the listing made in the same namespace setup", async (scenario, rule, target) => {
+    const r = await analyzeFiles([join(FIXTURES, scenario, "tcpdump-nn.txt"), listing]);
+    expect(r.inputs.map((i) => i.format)).toEqual(["tcpdump", "iptables"]);
+    expect(r.attempts[0]!.firewall).toMatchObject({ chain: "INPUT", rule, target });
+    expect(r.diagnoses.find((d) => d.code === "FIREWALL_RULE")?.message).toContain(`INPUT rule ${rule}`);
+  });
+
+  it("a jump to a user chain decides by the rule inside it (CORPUS_LOG_DROP: LOG, then DROP)", async () => {
+    const capture = readFileSync(join(FIXTURES, "drop-exp-r2", "tcpdump-nn.txt"), "utf8").replaceAll(".12345", ".12349");
+    const r = await runPipeline([text("capture", capture), text("listing", readFileSync(listing, "utf8"))]);
+    expect(r.attempts[0]!.firewall).toMatchObject({ chain: "CORPUS_LOG_DROP", rule: 2, target: "DROP" });
+  });
+
+  it("a rule that matches some packets at random cannot be evaluated, and says so", async () => {
+    const capture = readFileSync(join(FIXTURES, "drop-exp-r2", "tcpdump-nn.txt"), "utf8").replaceAll(".12345", ".8090");
+    const r = await runPipeline([text("capture", capture), text("listing", readFileSync(listing, "utf8"))]);
+    expect(r.attempts[0]!.firewall).toBeNull();
+    expect(r.diagnoses.find((d) => d.code === "FIREWALL_CANNOT_EVALUATE")?.message).toContain("statistic");
+  });
+
+  it("a DROP rule while the packets show an answer is a contradiction", async () => {
+    const capture = readFileSync(join(FIXTURES, "established-http", "tcpdump-nn.txt"), "utf8");
+    const drop = "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\nDROP       tcp  --  0.0.0.0/0            0.0.0.0/0            tcp dpt:8080\n";
+    const r = await runPipeline([text("capture", capture), text("listing", drop)]);
+    expect(r.diagnoses.map((d) => d.code)).toContain("FIREWALL_CONTRADICTS");
+  });
+
+  it("the seed article: tcpdump lines, strace block, the DROP rule under its chain header, the netstat line", async () => {
+    const article = readFileSync(join(SHARED, "seed", "000_883c01d3c7a55c22.txt"), "utf8").split("\n");
+    const tcpdump = article.filter((l) => /^17:3[78]:/.test(l)).join("\n");
+    const rule = article.find((l) => /^DROP\s+tcp\s+--\s+0\.0\.0\.0\/0\s+127\.0\.0\.1\s+tcp dpt:12345/.test(l))!;
+    // `iptables -n -L INPUT` prints the chain header and column header above the rule
+    const iptables = `Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\n${rule}\n`;
+    const netstat = article.find((l) => /SYN_SENT\s+<PID>\/telnet/.test(l))!;
+    const r = await runPipeline([text("tcpdump", tcpdump), text("iptables", iptables), text("netstat", netstat)]);
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0]).toMatchObject({
+      outcome: "timeout",
+      firewall: { chain: "INPUT", rule: 1, target: "DROP" },
+      process: { command: "telnet" },
+    });
+    expect(r.diagnoses.find((d) => d.code === "FIREWALL_RULE")?.message).toMatch(
+      /SYNs to 127\.0\.0\.1:12345 are dropped by INPUT rule 1 \(DROP .*tcp dpt:12345\): connect\(\) times out after 63 s/,
+    );
+  });
+});
