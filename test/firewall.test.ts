@@ -118,3 +118,54 @@ describe("the rule that decides an attempt", () => {
     );
   });
 });
+
+describe("iptables-save and iptables -S", () => {
+  const saves = ["iptables", "ip6tables", "iptables-legacy"].flatMap((d) =>
+    readdirSync(join(LOCAL, d))
+      .filter((f) => /-save|-S/.test(f))
+      .map((f) => join(LOCAL, d, f)),
+  );
+
+  it("parses every line of every save/-S listing in corpus/local exactly once", async () => {
+    const { iptablesSaveLineParser } = await import("../src/firewall/save-grammar.js");
+    expect(saves.length).toBeGreaterThan(5);
+    const problems: string[] = [];
+    for (const file of saves) {
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (line.trim() && iptablesSaveLineParser.parseAll(line).length !== 1) problems.push(`${file}:${i + 1}: ${line}`);
+        });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.each(["iptables-save.txt", "iptables-save-c.txt", "iptables-S.txt", "iptables-S-v.txt"])(
+    "%s decides the fixtures' attempts like iptables -L does",
+    async (file) => {
+      for (const [scenario, rule, target] of [
+        ["drop-exp-r5", 1, "DROP"],
+        ["reject-tcp-reset", 2, "REJECT"],
+        ["reject-icmp-host-prohibited", 4, "REJECT"],
+      ] as const) {
+        const r = await analyzeFiles([join(FIXTURES, scenario, "tcpdump-nn.txt"), join(LOCAL, "iptables", file)]);
+        expect(r.inputs[1]!.format).toBe("iptables-save");
+        expect(r.inputs[1]!.unparsed).toBe(0);
+        expect(r.attempts[0]!.firewall).toMatchObject({ chain: "INPUT", rule, target });
+      }
+    },
+  );
+
+  it("turns rule specs into what -L prints", async () => {
+    const { listedForm } = await import("../src/firewall/rulespec.js");
+    expect(listedForm("-p tcp -m tcp --dport 7003 --tcp-flags FIN,SYN,RST,ACK ACK -j DROP".split(" "))).toMatchObject({
+      prot: "tcp",
+      target: "DROP",
+      options: "dpt:7003 flags:FIN,SYN,RST,ACK/ACK",
+    });
+    expect(listedForm("! -s 10.0.0.0/8 -p tcp -m multiport --dports 80,443 -j REJECT --reject-with tcp-reset".split(" "))).toMatchObject({
+      source: "!10.0.0.0/8",
+      options: "multiport dports 80,443 reject-with tcp-reset",
+    });
+  });
+});

@@ -1,11 +1,12 @@
 // Which format an input is, from its first lines (content, not file name).
 import { iptablesLineParser } from "../firewall/grammar.js";
+import { iptablesSaveLineParser } from "../firewall/save-grammar.js";
 import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
 import type { SocketTableLine } from "../sockets/records.js";
 import { straceLineParser } from "../strace/grammar.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 
-export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "unknown";
+export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "iptables-save" | "unknown";
 
 /**
  * Rows and headers prove a socket table; its catch-all "other" lines prove
@@ -28,6 +29,7 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
   let netstat = 0;
   let ss = 0;
   let iptables = 0;
+  let save = 0;
   for (const line of lines) {
     // a timestamp and any text is "other traffic" to the tcpdump grammar: it
     // proves little; a flow, a link header or tcpdump's own lines do
@@ -42,6 +44,9 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
     if (tableLine(netstatLineParser.parse(line), "netstat")) netstat++;
     if (tableLine(ssLineParser.parse(line), "ss")) ss++;
     if (iptablesLineParser.parse(line).ok) iptables++;
+    const sv = iptablesSaveLineParser.parse(line);
+    // comments alone ("# ...") prove nothing
+    if (sv.ok && sv.value.record !== "comment") save++;
   }
   const scores: [DetectedFormat, number][] = [
     ["tcpdump", tcpdump],
@@ -49,6 +54,7 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
     ["netstat", netstat],
     ["ss", ss],
     ["iptables", iptables],
+    ["iptables-save", save],
   ];
   // the highest score; on a tie, the earlier in this list
   const [format, score] = scores.reduce((best, s) => (s[1] > best[1] ? s : best));

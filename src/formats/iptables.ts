@@ -1,5 +1,7 @@
 import type { AnalyzerEvent } from "../events.js";
 import { iptablesLineParser } from "../firewall/grammar.js";
+import { listedForm } from "../firewall/rulespec.js";
+import { iptablesSaveLineParser } from "../firewall/save-grammar.js";
 import type { FirewallLine } from "../firewall/records.js";
 import type { FormatReader } from "./reader.js";
 
@@ -42,6 +44,35 @@ export function iptablesReader(
         });
       }
       onRecord?.(line, rec);
+      return parsed;
+    },
+    end: () => undefined,
+    notes: () => [],
+  };
+}
+
+/**
+ * iptables-save and iptables -S: rule specs, turned into the -L form the
+ * evaluator reads. Only the filter table decides whether a SYN passes.
+ */
+export function iptablesSaveReader(input: string, feed: (e: AnalyzerEvent) => void): FormatReader {
+  let table = "filter";
+  const positions = new Map<string, number>();
+  return {
+    line(line, text) {
+      const parsed = iptablesSaveLineParser.parse(text);
+      if (!parsed.ok) return parsed;
+      const rec = parsed.value;
+      const at = { input, line };
+      if (rec.record === "table") table = rec.table;
+      else if (table !== "filter") return parsed;
+      else if (rec.record === "chain") feed({ type: "firewall-chain", at, chain: rec.chain, policy: rec.policy });
+      else if (rec.record === "rule") {
+        const position = (positions.get(rec.chain) ?? 0) + 1;
+        positions.set(rec.chain, position);
+        const form = listedForm(rec.args);
+        feed({ type: "firewall-rule", at, chain: rec.chain, position, pkts: rec.packets, text: rec.text, ...form });
+      }
       return parsed;
     },
     end: () => undefined,
