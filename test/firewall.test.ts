@@ -169,3 +169,65 @@ describe("iptables-save and iptables -S", () => {
     });
   });
 });
+
+describe("conformance with jc's iptables parser", () => {
+  const jcDir = join(SHARED, "corpus", "jc");
+  const pairs = readdirSync(jcDir).flatMap((os) =>
+    readdirSync(join(jcDir, os))
+      .filter((f) => /^iptables.*\.out$/.test(f))
+      .map((f) => join(jcDir, os, f)),
+  );
+
+  interface JcRule {
+    num?: number;
+    pkts?: number;
+    bytes?: number;
+    target: string | null;
+    prot: string;
+    opt: string | null;
+    in?: string;
+    out?: string;
+    source: string;
+    destination: string;
+    options?: string;
+  }
+
+  it.each(pairs)("%s: the same chains and rules as jc's JSON", (out) => {
+    const expected = JSON.parse(readFileSync(out.replace(/\.out$/, ".json"), "utf8")) as {
+      chain: string;
+      default_policy?: string;
+      rules: JcRule[];
+    }[];
+    const chains: { chain: string; policy: string | null; rules: JcRule[] }[] = [];
+    for (const line of readFileSync(out, "utf8").split("\n")) {
+      if (!line.trim()) continue;
+      const r = iptablesLineParser.parse(line);
+      expect(r.ok, line).toBe(true);
+      if (!r.ok) continue;
+      const v = r.value;
+      if (v.record === "chain") chains.push({ chain: v.chain, policy: v.policy, rules: [] });
+      else if (v.record === "rule") {
+        const rule: JcRule = {
+          target: v.target,
+          prot: v.prot,
+          opt: v.opt === "--" ? null : v.opt,
+          source: v.source,
+          destination: v.destination,
+        };
+        if (v.num !== null) rule.num = v.num;
+        if (v.pkts !== null) Object.assign(rule, { pkts: v.pkts, bytes: v.bytes, in: v.in, out: v.out });
+        if (v.options !== null) rule.options = v.options;
+        chains.at(-1)!.rules.push(rule);
+      }
+    }
+    expect(chains.map((c) => c.chain)).toEqual(expected.map((c) => c.chain));
+    chains.forEach((c, i) => {
+      const e = expected[i]!;
+      if (e.default_policy !== undefined) expect(c.policy).toBe(e.default_policy);
+      // jc writes a blank target as null, leaves out fields it has no value
+      // for, and keeps trailing blanks of the options ("[goto] "): trimmed here
+      const want = e.rules.map((r) => ({ ...r, target: r.target ?? null, ...(r.options !== undefined ? { options: r.options.trim() } : {}) }));
+      expect(c.rules).toEqual(want);
+    });
+  });
+});
