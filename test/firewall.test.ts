@@ -231,3 +231,32 @@ describe("conformance with jc's iptables parser", () => {
     });
   });
 });
+
+describe("each fixture with the firewall listing of its own namespace", async () => {
+  // scenario.json holds what `iptables -n -v -L --line-numbers` (or ip6tables)
+  // printed in the namespace after the run.
+  const { scenarios } = await import("./helpers/paths.js");
+  const cases = scenarios().map((s) => {
+    const firewall = (JSON.parse(readFileSync(join(FIXTURES, s, "scenario.json"), "utf8")) as { firewall: string }).firewall;
+    return [s, firewall] as const;
+  });
+
+  it.each(cases)("%s", async (scenario, firewall) => {
+    const capture = readFileSync(join(FIXTURES, scenario, "tcpdump-nn.txt"), "utf8");
+    const r = await runPipeline([text("capture", capture), text("iptables", firewall)]);
+    expect(r.inputs[1]!.format).toBe("iptables");
+    expect(r.inputs[1]!.unparsed).toBe(0);
+    for (const a of r.attempts) {
+      // the rule the scenario added for this port, read from the listing here
+      const line = firewall.split("\n").find((l) => new RegExp(`dpt:${a.server.port}\\b`).test(l));
+      const decides = line !== undefined && !/flags:/.test(line); // a tcp-flags ACK rule does not match a SYN
+      if (decides) {
+        const [num, , , target] = line!.trim().split(/\s+/);
+        expect(a.firewall, `${scenario} ${a.server.port}`).toMatchObject({ chain: "INPUT", rule: Number(num), target });
+      } else {
+        expect(a.firewall, `${scenario} ${a.server.port}`).toBeNull();
+      }
+    }
+    expect(r.diagnoses.map((d) => d.code)).not.toContain("FIREWALL_CONTRADICTS");
+  });
+});

@@ -14,7 +14,8 @@ export interface FirewallFinding {
 
 /** What each target does to a SYN, and the outcome it leads to. */
 function effect(d: Decision): { words: string; outcomes: string[] } {
-  if (d.target === "DROP") return { words: "dropped", outcomes: ["timeout", "in-progress", "app-timeout"] };
+  // a DROP sends nothing back; an ICMP error from a router on the way may still come
+  if (d.target === "DROP") return { words: "dropped", outcomes: ["timeout", "in-progress", "app-timeout", "unreachable"] };
   if (d.target === "REJECT") {
     const how = /reject-with (\S+)/.exec(d.text)?.[1] ?? "icmp-port-unreachable";
     const outcomes = how === "tcp-reset" || how.endsWith("port-unreachable") ? ["refused"] : ["unreachable"];
