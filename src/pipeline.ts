@@ -4,7 +4,7 @@ import { Analyzer } from "./analyzer/index.js";
 import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
 import { detectFormat, DETECTION_LINES, type DetectedFormat } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
-import { iptablesReader, iptablesSaveReader } from "./formats/iptables.js";
+import { iptablesReader, iptablesSaveReader, nftReader } from "./formats/iptables.js";
 import { socketTableReader } from "./formats/sockets.js";
 import { straceReader } from "./formats/strace.js";
 import { tcpdumpReader } from "./formats/tcpdump.js";
@@ -115,6 +115,8 @@ async function readInput(
           ? iptablesReader(source.name, feed, undefined)
           : format === "iptables-save"
             ? iptablesSaveReader(source.name, feed)
+            : format === "nft"
+              ? nftReader(source.name, feed)
           : format === "netstat" || format === "ss"
           ? socketTableReader(format, source.name, feed, options.onTableLine && ((l, r) => options.onTableLine!(source.name, format, l, r)))
           : tcpdumpReader(source.name, feed, options.onEvent, options.relativeTimes);

@@ -260,3 +260,46 @@ describe("each fixture with the firewall listing of its own namespace", async ()
     expect(r.diagnoses.map((d) => d.code)).not.toContain("FIREWALL_CONTRADICTS");
   });
 });
+
+describe("nft list ruleset", () => {
+  const rulesets = ["nft-list-ruleset.txt", "nft-a-list-ruleset.txt"].map((f) => join(LOCAL, "nft", f));
+
+  it("parses every line of the corpus rulesets exactly once", async () => {
+    const { nftLineParser } = await import("../src/firewall/nft-grammar.js");
+    const problems: string[] = [];
+    for (const file of rulesets) {
+      readFileSync(file, "utf8")
+        .split("\n")
+        .forEach((line, i) => {
+          if (line.trim() && nftLineParser.parseAll(line).length !== 1) problems.push(`${file}:${i + 1}: ${line}`);
+        });
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.each([
+    ["drop-exp-r5", 1, "DROP"],
+    ["reject-tcp-reset", 2, "REJECT"],
+    ["reject-icmp-host-prohibited", 4, "REJECT"],
+    ["ipv6-admin-prohibited", 4, "REJECT"],
+    ["ipv6-drop-r3", 1, "DROP"],
+  ])("%s: the base chain hooked on input, rule %i %s (ip and ip6 tables kept apart)", async (scenario, rule, target) => {
+    for (const file of rulesets) {
+      const r = await analyzeFiles([join(FIXTURES, scenario, "tcpdump-nn.txt"), file]);
+      expect(r.inputs[1]).toMatchObject({ format: "nft", unparsed: 0 });
+      expect(r.attempts[0]!.firewall).toMatchObject({ chain: "INPUT", rule, target });
+    }
+  });
+
+  it("turns nft rules into what -L prints", async () => {
+    const { nftListedForm } = await import("../src/firewall/nft-rule.js");
+    expect(nftListedForm('iifname "lo" tcp dport 12345 counter packets 28 bytes 1680 drop'.split(" "), "ip")).toMatchObject({
+      in: "lo",
+      prot: "tcp",
+      target: "DROP",
+      pkts: 28,
+      options: "dpt:12345",
+    });
+    expect(nftListedForm(["tcp", "dport", "{ 8080, 8090 }", "accept"], "ip").options).toBe("dpt:8080,8090");
+  });
+});

@@ -1,12 +1,13 @@
 // Which format an input is, from its first lines (content, not file name).
 import { iptablesLineParser } from "../firewall/grammar.js";
 import { iptablesSaveLineParser } from "../firewall/save-grammar.js";
+import { nftLineParser } from "../firewall/nft-grammar.js";
 import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
 import type { SocketTableLine } from "../sockets/records.js";
 import { straceLineParser } from "../strace/grammar.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 
-export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "iptables-save" | "unknown";
+export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "iptables-save" | "nft" | "unknown";
 
 /**
  * Rows and headers prove a socket table; its catch-all "other" lines prove
@@ -30,6 +31,7 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
   let ss = 0;
   let iptables = 0;
   let save = 0;
+  let nft = 0;
   for (const line of lines) {
     // a timestamp and any text is "other traffic" to the tcpdump grammar: it
     // proves little; a flow, a link header or tcpdump's own lines do
@@ -47,6 +49,9 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
     const sv = iptablesSaveLineParser.parse(line);
     // comments alone ("# ...") prove nothing
     if (sv.ok && sv.value.record !== "comment") save++;
+    // nft's table/chain/hook lines prove it; its rule lines are "any words"
+    const nf = nftLineParser.parse(line);
+    if (nf.ok && ["table", "chain", "hook"].includes(nf.value.record)) nft += 2;
   }
   const scores: [DetectedFormat, number][] = [
     ["tcpdump", tcpdump],
@@ -55,6 +60,7 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
     ["ss", ss],
     ["iptables", iptables],
     ["iptables-save", save],
+    ["nft", nft],
   ];
   // the highest score; on a tie, the earlier in this list
   const [format, score] = scores.reduce((best, s) => (s[1] > best[1] ? s : best));

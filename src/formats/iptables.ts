@@ -2,6 +2,8 @@ import type { AnalyzerEvent } from "../events.js";
 import { iptablesLineParser } from "../firewall/grammar.js";
 import { listedForm } from "../firewall/rulespec.js";
 import { iptablesSaveLineParser } from "../firewall/save-grammar.js";
+import { nftLineParser } from "../firewall/nft-grammar.js";
+import { nftListedForm } from "../firewall/nft-rule.js";
 import type { FirewallLine } from "../firewall/records.js";
 import type { FormatReader } from "./reader.js";
 
@@ -72,6 +74,50 @@ export function iptablesSaveReader(input: string, feed: (e: AnalyzerEvent) => vo
         positions.set(rec.chain, position);
         const form = listedForm(rec.args);
         feed({ type: "firewall-rule", at, chain: rec.chain, position, pkts: rec.packets, text: rec.text, ...form });
+      }
+      return parsed;
+    },
+    end: () => undefined,
+    notes: () => [],
+  };
+}
+
+/** iptables-nft's tables: only filter decides whether a SYN passes. */
+const NOT_FILTER_TABLES = new Set(["nat", "mangle", "raw", "security"]);
+const HOOK_CHAINS: Record<string, string> = { input: "INPUT", output: "OUTPUT", forward: "FORWARD" };
+
+/**
+ * nft list ruleset: base chains are named by their hook (INPUT, OUTPUT,
+ * FORWARD) so that the same walk serves; ip and ip6 tables keep their
+ * families through the addresses their rules carry.
+ */
+export function nftReader(input: string, feed: (e: AnalyzerEvent) => void): FormatReader {
+  let family = "ip";
+  let table = "";
+  let chain: string | null = null;
+  let skip = false;
+  let position = 0;
+  return {
+    line(line, text) {
+      const parsed = nftLineParser.parse(text);
+      if (!parsed.ok) return parsed;
+      const rec = parsed.value;
+      const at = { input, line };
+      if (rec.record === "table") {
+        family = rec.family;
+        table = rec.table;
+      } else if (rec.record === "chain") {
+        chain = rec.chain;
+        position = 0;
+        skip = NOT_FILTER_TABLES.has(table);
+      } else if (rec.record === "hook" && chain) {
+        skip = skip || rec.type !== "filter";
+        chain = (rec.hook && HOOK_CHAINS[rec.hook]) ?? chain;
+        if (!skip) feed({ type: "firewall-chain", at, chain, policy: rec.policy?.toUpperCase() ?? null });
+      } else if (rec.record === "rule" && chain && !skip) {
+        position++;
+        const { pkts, ...form } = nftListedForm(rec.words, family);
+        feed({ type: "firewall-rule", at, chain, position, pkts, text: rec.text, ...form });
       }
       return parsed;
     },
