@@ -303,3 +303,27 @@ describe("nft list ruleset", () => {
     expect(nftListedForm(["tcp", "dport", "{ 8080, 8090 }", "accept"], "ip").options).toBe("dpt:8080,8090");
   });
 });
+
+describe("rules that match only some packets", () => {
+  // Written here: no fixture has a statistic nth rule; the form is what
+  // iptables -L -n prints for -m statistic --mode nth --every 2 --packet 0.
+  const nth = [
+    "Chain INPUT (policy ACCEPT)",
+    "target     prot opt source               destination",
+    "DROP       6    --  0.0.0.0/0            0.0.0.0/0            tcp dpt:8081 statistic mode nth every 2 packet 0",
+    "DROP       6    --  0.0.0.0/0            0.0.0.0/0            tcp dpt:8080 statistic mode nth every 2 packet 0",
+  ].join("\n");
+
+  it("statistic nth: the rule for an attempt that lost SYNs", async () => {
+    const capture = readFileSync(join(FIXTURES, "slow-connect", "tcpdump-nn.txt"), "utf8");
+    const r = await runPipeline([text("capture", capture), text("iptables", nth)]);
+    expect(r.attempts[0]!.syn.retransmits).toBeGreaterThan(0);
+    expect(r.attempts[0]!.firewall).toMatchObject({ chain: "INPUT", rule: 1, target: "DROP" });
+  });
+
+  it("statistic nth: not the rule for an attempt whose first SYN got through", async () => {
+    const capture = readFileSync(join(FIXTURES, "established-http", "tcpdump-nn.txt"), "utf8");
+    const r = await runPipeline([text("capture", capture), text("iptables", nth)]);
+    expect(r.attempts[0]!.firewall).toBeNull();
+  });
+});

@@ -38,6 +38,8 @@ interface Syn {
   dport: number;
   /** "lo" on loopback; null when the interface is not known. */
   iface: string | null;
+  /** The attempt lost SYNs (retransmitted, or never answered). */
+  lost: boolean;
 }
 
 type Match = { ok: true } | { ok: false } | { unknown: string };
@@ -133,7 +135,14 @@ function matchOptions(options: string | null, syn: Syn, terminal: boolean): Matc
     } else if (!terminal) {
       // LOG/limit parameters and the like on rules that decide nothing
       continue;
-    } else if (w === "statistic") return { unknown: `"${text.trim()}" (it matches only some packets)` };
+    } else if (w === "statistic") {
+      // "statistic mode nth every N packet P" drops every Nth packet: the
+      // rule for an attempt that lost SYNs, not for one whose SYN got through
+      if (words[i + 1] === "mode" && words[i + 2] === "nth") {
+        hit = syn.lost;
+        i += 6;
+      } else return { unknown: `"${text.trim()}" (it matches only some packets)` };
+    }
     else return { unknown: `the match "${w}"` };
     if (hit === null) return { unknown: `"${w}"` };
     if (!hit) return NO;
@@ -213,6 +222,7 @@ export function evaluate(rs: Ruleset, report: AttemptReport): Decision | null {
     sport: report.client?.port ?? null,
     dport: report.server.port,
     iface: loopback ? "lo" : null,
+    lost: report.syn.retransmits > 0 || ["timeout", "in-progress", "app-timeout"].includes(report.outcome),
   };
   let accepted: Decision | null = null;
   for (const chain of ["OUTPUT", "INPUT"]) {

@@ -54,6 +54,7 @@ export function listedForm(args: string[]): ListedForm {
       options.push(`flags:${mask}/${next()}`);
     } else if (a === "--syn") options.push("flags:FIN,SYN,RST,ACK/SYN");
     else if (a === "--mode" || a === "--probability" || a === "--every" || a === "--packet") options.push(`${a.slice(2)} ${next()}`);
+    // (iptables -L prints "statistic mode nth every 3 packet 2": the same words)
     else if (VALUE_OPTIONS[a]) options.push(VALUE_OPTIONS[a](next()));
     else if (IGNORED_WITH_VALUE.has(a)) next();
     else options.push(a); // not modelled: the evaluator will say so
