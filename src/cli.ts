@@ -7,6 +7,7 @@ import { runPipeline, type PipelineResult, type UnparsedLine } from "./pipeline.
 import { jsonReport } from "./report/json.js";
 import { tableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
+import { decodeMatch } from "./firewall/match.js";
 import type { StraceLine } from "./strace/records.js";
 import { VERSION } from "./version.js";
 
@@ -116,6 +117,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             signal,
             onEvent: (e) => write(parseRecord(e)),
             onStraceLine: (input, line, rec) => write(straceRecord(input, line, rec)),
+            onFirewallLine: (input, line, rec) => {
+              const { record, ...fields } = rec;
+              const match = rec.record === "rule" ? { match: decodeMatch(rec.prot, rec.target, rec.options) } : {};
+              write({ input, line, format: "iptables", type: record, ...fields, ...match });
+            },
             onTableLine: (input, tool, line, rec) => {
               const { record, ...fields } = rec;
               write({ input, line, format: tool, type: record, ...fields });

@@ -9,6 +9,7 @@ import { socketTableReader } from "./formats/sockets.js";
 import { straceReader } from "./formats/strace.js";
 import { tcpdumpReader } from "./formats/tcpdump.js";
 import { InputError, readLines, type InputSource } from "./input.js";
+import type { FirewallLine } from "./firewall/records.js";
 import type { SocketTableLine } from "./sockets/records.js";
 import type { StraceLine } from "./strace/records.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
@@ -41,6 +42,8 @@ export interface PipelineOptions {
   onStraceLine?: (input: string, line: number, record: StraceLine) => void;
   /** Called with every parsed netstat/ss line (for `tcpdiag parse`). */
   onTableLine?: (input: string, tool: "netstat" | "ss", line: number, record: SocketTableLine) => void;
+  /** Called with every parsed iptables -L line (for `tcpdiag parse`). */
+  onFirewallLine?: (input: string, line: number, record: FirewallLine) => void;
   /** Called with every unparsed line. */
   onUnparsed?: (line: UnparsedLine) => void;
   signal?: AbortSignal;
@@ -112,7 +115,7 @@ async function readInput(
       format === "strace"
         ? straceReader(source.name, feed, options.onStraceLine && ((l, r) => options.onStraceLine!(source.name, l, r)))
         : format === "iptables"
-          ? iptablesReader(source.name, feed, undefined)
+          ? iptablesReader(source.name, feed, options.onFirewallLine && ((l, r) => options.onFirewallLine!(source.name, l, r)))
           : format === "iptables-save"
             ? iptablesSaveReader(source.name, feed)
             : format === "nft"

@@ -173,6 +173,23 @@ describe("tcpdiag parse", () => {
   });
 });
 
+describe("tcpdiag parse of firewall listings", () => {
+  it("prints rules with their chain, fields and decoded match, and chains", async () => {
+    const r = await run(["parse", join(SHARED, "corpus", "local", "iptables", "iptables-L-n-v--line-numbers.txt")]);
+    const records = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(records[0]).toMatchObject({ format: "iptables", type: "chain", chain: "INPUT", policy: "ACCEPT", packets: 0 });
+    expect(records.find((x) => x.type === "rule" && x.num === 2)).toMatchObject({
+      chain: "INPUT",
+      target: "REJECT",
+      prot: "6",
+      opt: "--",
+      in: "*",
+      options: "tcp dpt:12346 reject-with tcp-reset",
+      match: { protocol: "tcp", dports: ["12346"], reject: "tcp-reset" },
+    });
+  });
+});
+
 describe("the installed command", () => {
   it("runs from bin/ on a fixture", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "tcpdiag.js"), "analyze", "--json", dropR5], {

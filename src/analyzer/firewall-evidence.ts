@@ -56,7 +56,8 @@ export function applyFirewall(
       sources: [...report.sources, ...evidence],
     };
     const e = effect(d);
-    const counted = d.pkts !== null ? ` (its counter shows ${d.pkts} packets)` : "";
+    const syns = report.syn.sent > 0 ? `; this attempt sent ${report.syn.sent} SYN${report.syn.sent === 1 ? "" : "s"}` : "";
+    const counted = d.pkts !== null ? ` (its counter shows ${d.pkts} packets${syns})` : "";
     if (d.target !== "ACCEPT") {
       const timeout =
         report.outcome === "timeout" && report.inferred.timeoutSeconds

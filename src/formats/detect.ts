@@ -64,5 +64,16 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
   ];
   // the highest score; on a tie, the earlier in this list
   const [format, score] = scores.reduce((best, s) => (s[1] > best[1] ? s : best));
-  return score === 0 ? "unknown" : format;
+  return score > 0 ? format : statisticsOnly(lines);
+}
+
+/**
+ * netstat -s and ss -s print statistics only, no rows: their section
+ * headers ("Tcp:", "TcpExt:") and ss's "Total:" line tell them, when nothing
+ * else in the input does.
+ */
+function statisticsOnly(lines: readonly string[]): DetectedFormat {
+  if (lines.some((l) => /^Total: \d+/.test(l))) return "ss";
+  const sections = lines.filter((l) => /^(?:Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|TcpExt|IpExt|MPTcpExt):$/.test(l)).length;
+  return sections > 0 ? "netstat" : "unknown";
 }

@@ -45,7 +45,7 @@ export function iptablesReader(
           text: rec.text,
         });
       }
-      onRecord?.(line, rec);
+      onRecord?.(line, rec.record === "rule" ? { ...rec, chain: rec.chain ?? "INPUT" } : rec);
       return parsed;
     },
     end: () => undefined,
