@@ -327,3 +327,21 @@ describe("rules that match only some packets", () => {
     expect(r.attempts[0]!.firewall).toBeNull();
   });
 });
+
+describe("a router's listing", () => {
+  it("FORWARD decides a SYN between two other hosts when an explicit rule matches it", async () => {
+    // fixtures/veth-host-unreachable-and-drop (10.199.0.1 -> 10.199.0.2:81) with
+    // a listing written here, as a router between the two would print it.
+    const capture = readFileSync(join(FIXTURES, "veth-host-unreachable-and-drop", "tcpdump-nn.txt"), "utf8");
+    const router = [
+      "Chain INPUT (policy ACCEPT)",
+      "target     prot opt source               destination",
+      "Chain FORWARD (policy ACCEPT)",
+      "target     prot opt source               destination",
+      "DROP       6    --  0.0.0.0/0            10.199.0.2           tcp dpt:81",
+    ].join("\n");
+    const r = await runPipeline([text("capture", capture), text("router", router)]);
+    const a = r.attempts.find((x) => x.server.port === 81)!;
+    expect(a.firewall).toMatchObject({ chain: "FORWARD", rule: 1, target: "DROP" });
+  });
+});

@@ -231,5 +231,12 @@ export function evaluate(rs: Ruleset, report: AttemptReport): Decision | null {
     if (d.target !== "ACCEPT" || d.cannotEvaluate) return d;
     accepted ??= d.rule !== null ? d : accepted;
   }
+  // A router's listing: FORWARD decides traffic between two other hosts.
+  // Only an explicit rule counts (a FORWARD policy says nothing on a host
+  // that routes nothing), and only when it can be evaluated.
+  if (!loopback) {
+    const f = walk(rs, "FORWARD", syn, 0);
+    if (f && f.rule !== null && !f.cannotEvaluate && f.target !== "ACCEPT") return f;
+  }
   return accepted;
 }
