@@ -1,7 +1,7 @@
 import type { AnalyzerEvent } from "../events.js";
 import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
 import type { SocketTableLine } from "../sockets/records.js";
-import type { FormatReader } from "./reader.js";
+import { lineReader, type FormatReader } from "./reader.js";
 
 const TCP = /^tcp/;
 
@@ -13,32 +13,24 @@ export function socketTableReader(
   onRecord: ((line: number, rec: SocketTableLine) => void) | undefined,
 ): FormatReader {
   const parser = tool === "netstat" ? netstatLineParser : ssLineParser;
-  return {
-    line(line, text) {
-      const parsed = parser.parse(text);
-      if (!parsed.ok) return parsed;
-      const rec = parsed.value;
-      onRecord?.(line, rec);
-      // ss without a Netid column (ss -t...) lists TCP sockets only
-      if (rec.record === "socket" && (rec.proto === null ? tool === "ss" : TCP.test(rec.proto))) {
-        feed({
-          type: "socket",
-          at: { input, line },
-          tool,
-          proto: rec.proto,
-          state: rec.state,
-          local: { ip: rec.local.ip, port: rec.local.port },
-          remote: { ip: rec.remote.ip, port: rec.remote.port },
-          recvQ: rec.recvQ,
-          sendQ: rec.sendQ,
-          pid: rec.pid,
-          program: rec.program,
-          timer: rec.timer ? { name: rec.timer.name, expires: rec.timer.expires, retransmits: rec.timer.retransmits } : null,
-        });
-      }
-      return parsed;
-    },
-    end: () => undefined,
-    notes: () => [],
-  };
+  return lineReader(parser, (line, rec) => {
+    onRecord?.(line, rec);
+    // ss without a Netid column (ss -t...) lists TCP sockets only
+    if (rec.record === "socket" && (rec.proto === null ? tool === "ss" : TCP.test(rec.proto))) {
+      feed({
+        type: "socket",
+        at: { input, line },
+        tool,
+        proto: rec.proto,
+        state: rec.state,
+        local: { ip: rec.local.ip, port: rec.local.port },
+        remote: { ip: rec.remote.ip, port: rec.remote.port },
+        recvQ: rec.recvQ,
+        sendQ: rec.sendQ,
+        pid: rec.pid,
+        program: rec.program,
+        timer: rec.timer ? { name: rec.timer.name, expires: rec.timer.expires, retransmits: rec.timer.retransmits } : null,
+      });
+    }
+  });
 }
