@@ -17,7 +17,8 @@ export class Span {
     readonly first: Token | null,
     readonly last: Token | null,
     readonly count: number,
-    readonly unreachable: boolean,
+    /** Whether the run holds the word the grammar asked to watch for (see lineSpans). */
+    readonly flagged: boolean,
   ) {}
 
   toText(): string {
@@ -59,8 +60,12 @@ function lastToken(tree: Tree): Token | null {
   return lastToken(Object.values(tree) as Tree[]);
 }
 
-/** Span helpers bound to one grammar's lexer (the line being parsed is its buffer). */
-export function lineSpans() {
+/**
+ * Span helpers bound to one grammar's lexer (the line being parsed is its
+ * buffer). A grammar whose exclusion check needs to know whether a run holds
+ * some word anywhere (past the kept head) names it as `watch`.
+ */
+export function lineSpans(watch?: string) {
   let source: { buffer?: string } | null = null;
   const of = (tree: Tree) => new Span(source, [], firstToken(tree), lastToken(tree), 0, false);
   const finish = <R>(value: R): R => {
@@ -78,10 +83,10 @@ export function lineSpans() {
       source = lexer as { buffer?: string };
     },
     emptySpan: () => new Span(source, [], null, null, 0, false),
-    span: (t: Token) => new Span(source, [t], t, t, 1, t.text === "unreachable"),
+    span: (t: Token) => new Span(source, [t], t, t, 1, t.text === watch),
     extend(s: Span, t: Token): Span {
       const head = s.head.length < HEAD ? [...s.head, t] : s.head;
-      return new Span(source, head, s.first ?? t, t, s.count + 1, s.unreachable || t.text === "unreachable");
+      return new Span(source, head, s.first ?? t, t, s.count + 1, s.flagged || t.text === watch);
     },
     /** The text of a token tree as it stood in the line, read when the parse is finished. */
     text: (tree: Tree): string => of(tree) as unknown as string,

@@ -47,21 +47,18 @@ export class AttemptTracker {
   private nextId = 1;
 
   feed(ev: AnalyzerEvent): void {
-    if (ev.type === "connect") {
-      this.connects.push(ev);
-      return;
-    }
-    if (ev.type === "socket") {
-      this.socketRows.push(ev);
-      return;
-    }
-    if (ev.type === "firewall-chain") {
-      this.firewallChains.push(ev);
-      return;
-    }
-    if (ev.type === "firewall-rule") {
-      this.firewallRules.push(ev);
-      return;
+    // evidence from other tools is kept for finish(): it completes attempts
+    switch (ev.type) {
+      case "connect":
+        return void this.connects.push(ev);
+      case "socket":
+        return void this.socketRows.push(ev);
+      case "firewall-chain":
+        return void this.firewallChains.push(ev);
+      case "firewall-rule":
+        return void this.firewallRules.push(ev);
+      default:
+        break;
     }
     const facts = this.factsOf(ev.at.input);
     if (ev.type === "capture-stats") {

@@ -21,7 +21,8 @@ import type {
   UnreachableCode,
 } from "./records.js";
 
-const spans = lineSpans();
+// the ICMP exclusion asks whether "unreachable" stands anywhere in a run
+const spans = lineSpans("unreachable");
 export const { readsLineFrom, emptySpan, span, extend, text, flat, finish } = spans;
 
 export function num(tok: Token): number {
@@ -270,7 +271,7 @@ export function otherPayloadChecked(rest: Span, reject: object): OtherPayload | 
   if (t?.text === "Flags" && t.type === "kw") return reject;
   if (t?.text === "tcp" && tokens[i + 1]?.type === "ws" && tokens[i + 2]?.type === "number") return reject;
   const head = tokens.slice(i, i + 12).map((x) => x.text);
-  if ((head.includes("ICMP") || head.includes("ICMP6")) && rest.unreachable) return reject;
+  if ((head.includes("ICMP") || head.includes("ICMP6")) && rest.flagged) return reject;
   return otherPayload(rest);
 }
 
