@@ -3,10 +3,16 @@
 #   Internet rows   Proto Recv-Q Send-Q Local Foreign [State] [User Inode] [PID/Program] [Timer]
 #                   tcp  0  1 127.0.0.1:52070  127.0.0.1:12345  SYN_SENT  20760/curl  on (0.00/3/0)
 #                   tcp4 0  0 127.0.0.1.12345  *.*              LISTEN          (BSD: host.port)
-#                   fffff80003ac3e00 tcp4 0 0 ...                               (FreeBSD -A: pcb first)
+#                   tcp4 3  0  0 192.168.71.163.ssh  192.168.71.1.64330   (FreeBSD -T: Rexmit OOORcv 0-win)
+#                   udp4             *.syslog  *.*                        (FreeBSD -T: UDP has no counters)
+#                   fffff80003ac3e00 tcp4 0 0 ...                         (FreeBSD -A: pcb first)
+#                   7fb03cb94d505aed cedd0cbf tcp4 0 0 ...                (macOS -A: socket, flowhash)
 #   UNIX rows       unix  2  [ ACC ]  STREAM  LISTENING  48563  [PID/Program]  [Path]
-#   headers         Active Internet connections (...), Proto Recv-Q ..., Kernel IP routing table, ...
-#   anything else   netstat -s statistics, -r routes, -i interfaces: classified by src/sockets/netstat-build.ts
+#                   fffff80003ab6200 stream 0 0 0 fffff80003ab6100 0 0 [Addr]   (BSD)
+#   headers         Active Internet connections (...), Proto Recv-Q ..., Tcpcb Proto ..., Socket Flowhash ...,
+#                   Address Type Recv-Q ... (BSD UNIX sockets), Kernel IP routing table, ...
+#   anything else   netstat -s statistics, -r routes, -i interfaces, macOS kernel
+#                   control/event sockets: classified by src/sockets/netstat-build.ts
 #
 # The columns after the two addresses (state, user, inode, program, timer)
 # are read from the rest of the line once the parse is done: a program name
@@ -22,10 +28,10 @@ import * as b from "../sockets/netstat-build.js";
 
 const mooLexer = moo.compile({
   ws: /[ \t]+/,
-  inetproto: /(?:tcp|udp|udpl|raw|sctp|icmp|div)(?:4|6|46)?(?=[ \t])/,
+  inetproto: /(?:tcp|udp|udpl|raw|sctp|icmp|icm|div)(?:4|6|46)?(?=[ \t])/,
   unixproto: /unix(?=[ \t])/,
   number: /\d+(?=[ \t]|$)/,
-  pcb: /(?=[0-9a-f]*[a-f])[0-9a-f]{8,16}(?=[ \t])/,
+  pcb: /(?=[0-9a-f]*[a-f])[0-9a-f]{8,16}(?=[ \t]|$)/,
   flagsopen: /\[(?=[ \t])/,
   flagsclose: /\](?=[ \t]|$)/,
   word: /[^\s]+/,
@@ -39,6 +45,7 @@ mooLexer.has = (type: string) => tokenTypes.has(type);
 const lexer = mooLexer;
 b.readsLineFrom(mooLexer);
 const anyToken = { test: () => true };
+const hex = { test: (t: { value: string }) => /^[0-9a-f]{1,8}$/.test(t.value) };
 %}
 
 @lexer lexer
@@ -46,13 +53,34 @@ const anyToken = { test: () => true };
 line ->
     _ inet_row                                    {% (d) => d[1] %}
   | _ %pcb __ inet_row                            {% (d) => d[3] %}
+  | _ %pcb __ flowhash __ inet_row                {% (d) => d[5] %}
   | _ %unixproto __ %number __ unix_flags tail    {% (d) => b.unixRow(d[1], d[3], d[5], d[6]) %}
+  | _ %pcb __ bsd_unix_type __ %number __ %number __ bsd_ref __ bsd_ref __ bsd_ref __ bsd_ref tail
+                                                  {% (d) => b.bsdUnixRow(d[3], d[5], d[7], d[9], d[11], d[13], d[15], d[16]) %}
   | "Proto" rest                                  {% (d) => b.header(d, true) %}
   | "Active" rest                                 {% (d) => b.header(d, false) %}
+  | bsd_header rest                               {% (d) => b.header(d, true) %}
   | rest1                                         {% (d, _, reject) => b.other(d[0], reject) %}
 
-inet_row -> %inetproto __ %number __ %number __ %word __ %word tail
-                                                  {% (d) => b.inetRow(d[0], d[2], d[4], d[6], d[8], d[9]) %}
+# The counters between Proto and the addresses: Recv-Q Send-Q, FreeBSD -T's
+# Rexmit OOORcv 0-win, or none (-T prints no counters for UDP).
+inet_row ->
+    %inetproto __ %number __ %number __ %word __ %word tail
+                                                  {% (d) => b.inetRow(d[0], [d[2], d[4]], d[6], d[8], d[9]) %}
+  | %inetproto __ %number __ %number __ %number __ %word __ %word tail
+                                                  {% (d) => b.inetRow(d[0], [d[2], d[4], d[6]], d[8], d[10], d[11]) %}
+  | %inetproto __ %word __ %word tail             {% (d) => b.inetRow(d[0], [], d[2], d[4], d[5]) %}
+
+# macOS -A: the flow hash, in hex without leading zeros (0, e03584, cedd0cbf)
+flowhash -> %hex {% id %}
+
+# BSD UNIX socket rows: Type (seqpac is seqpacket cut to six), then Inode Conn
+# Refs Nextref as kernel addresses or 0, then the path when bound.
+bsd_unix_type -> "stream" {% id %} | "dgram" {% id %} | "seqpac" {% id %} | "seqpacket" {% id %}
+bsd_ref -> %pcb {% id %} | %number {% id %}
+
+# BSD column headers that start with a column other than Proto.
+bsd_header -> "Tcpcb" {% id %} | "Socket" {% id %} | "Address" {% id %} | "Proto/ID" {% id %}
 
 unix_flags -> %flagsopen flag_words _ %flagsclose                {% (d) => b.flags(d[1]) %}
 flag_words -> null {% () => null %} | flag_words __ %word {% (d) => [d[2], d[0]] %}

@@ -154,8 +154,8 @@ export interface SocketRowEvent {
   /** ip null for "*"; port null for "*" or a placeholder ("<port>"). */
   local: { ip: string | null; port: number | null };
   remote: { ip: string | null; port: number | null };
-  recvQ: number;
-  sendQ: number;
+  recvQ: number | null;
+  sendQ: number | null;
   pid: number | null;
   program: string | null;
   /** netstat -o / ss -o: the retransmission timer ("on") with its count so far. */

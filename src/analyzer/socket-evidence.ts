@@ -126,7 +126,7 @@ function listenFindings(reports: AttemptReport[], rows: SocketRowEvent[]): Socke
           },
     );
   }
-  for (const l of listeners.filter((x) => x.sendQ > 0 && x.recvQ >= x.sendQ)) {
+  for (const l of listeners.filter((x) => x.sendQ !== null && x.recvQ !== null && x.sendQ > 0 && x.recvQ >= x.sendQ)) {
     const affected = reports.filter((r) => r.server.port === l.local.port);
     findings.push({
       code: "LISTEN_QUEUE_FULL",

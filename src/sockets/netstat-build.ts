@@ -15,8 +15,16 @@ export function flags(list: Cons): string[] {
 }
 
 /** An Internet row; the columns after the addresses are decoded by finish(). */
-export function inetRow(proto: Token, recvQ: Token, sendQ: Token, local: Token, remote: Token, tail: Span) {
-  return { record: "socket", proto: proto.text, recvQ: recvQ.text, sendQ: sendQ.text, local: local.text, remote: remote.text, tail, raw: "inet" };
+export function inetRow(proto: Token, counters: Token[], local: Token, remote: Token, tail: Span) {
+  return { record: "socket", proto: proto.text, counters: counters.map((t) => t.text), local: local.text, remote: remote.text, tail, raw: "inet" };
+}
+
+/** A BSD UNIX socket row: Address Type Recv-Q Send-Q Inode Conn Refs Nextref [Addr]. */
+export function bsdUnixRow(type: Token, recvQ: Token, sendQ: Token, inode: Token, conn: Token, refs: Token, nextref: Token, tail: Span) {
+  return {
+    record: "unix-socket", type: type.text, recvQ: recvQ.text, sendQ: sendQ.text,
+    inode: inode.text, conn: conn.text, refs: refs.text, nextref: nextref.text, tail, raw: "bsd-unix",
+  };
 }
 
 export function unixRow(proto: Token, refCnt: Token, flagList: string[], tail: Span) {
@@ -30,16 +38,28 @@ export function header(d: Tree, columns: boolean) {
 /** Any other line, unless it starts like a row or a header (those alternatives own it). */
 export function other(rest: Span, reject: object) {
   const a = rest.head[0]!;
-  if (a.text === "Proto" || a.text === "Active" || startsLikeRow(rest.head)) return reject;
+  if (HEADER_WORDS.has(a.text) || startsLikeRow(rest.head)) return reject;
   return { record: "other", text: rest, indented: a.type === "ws", raw: "other" };
 }
 
-/** [blanks] [pcb] proto Recv-Q Send-Q local foreign, or [blanks] unix RefCnt [: the rows' alternatives own these. */
+const HEADER_WORDS = new Set(["Proto", "Active", "Tcpcb", "Socket", "Address", "Proto/ID"]);
+const BSD_UNIX_TYPES = new Set(["stream", "dgram", "seqpac", "seqpacket"]);
+
+/** The shapes the row alternatives own (see grammar/netstat.ne); kept in step with them. */
 function startsLikeRow(head: Token[]): boolean {
-  const types = head.filter((t) => t.type !== "ws").map((t) => t.type);
-  const i = types[0] === "pcb" ? 1 : 0;
+  const tokens = head.filter((t) => t.type !== "ws");
+  const types = tokens.map((t) => t.type);
+  if (types[0] === "pcb" && BSD_UNIX_TYPES.has(tokens[1]?.text ?? "")) {
+    return types.slice(2, 4).every((t) => t === "number") && types.slice(4, 8).every((t) => t === "number" || t === "pcb") && types.length >= 8;
+  }
+  let i = types[0] === "pcb" ? 1 : 0;
+  if (i === 1 && /^[0-9a-f]{1,8}$/.test(tokens[1]?.text ?? "") && types[2] === "inetproto") i = 2;
   if (types[i] === "unixproto") return types[i + 1] === "number" && types[i + 2] === "flagsopen";
-  return types[i] === "inetproto" && types[i + 1] === "number" && types[i + 2] === "number" && types[i + 3] === "word" && types[i + 4] === "word";
+  if (types[i] !== "inetproto") return false;
+  let j = i + 1;
+  while (types[j] === "number" && j - i <= 3) j++;
+  const counters = j - i - 1;
+  return (counters === 0 || counters === 2 || counters === 3) && types[j] === "word" && types[j + 1] === "word";
 }
 
 // --- after the parse -------------------------------------------------------------
@@ -82,13 +102,17 @@ function inet(raw: Record<string, unknown>): SocketLine {
     user = rest[0]!;
     inode = Number(rest[1]);
   } else if (rest.length) extra = rest.join(" ");
+  // FreeBSD -T prints Rexmit OOORcv 0-win where the queues would be, and no counters for UDP
+  const counters = (raw.counters as string[]).map(Number);
+  const queues = counters.length === 2;
   return {
     record: "socket",
     tool: "netstat",
     form: bsd ? "bsd" : "linux",
     proto,
-    recvQ: Number(raw.recvQ),
-    sendQ: Number(raw.sendQ),
+    recvQ: queues ? counters[0]! : null,
+    sendQ: queues ? counters[1]! : null,
+    rexmit: counters.length === 3 ? { rexmit: counters[0]!, ooorcv: counters[1]!, zeroWin: counters[2]! } : null,
     local: endpoint(localText, bsd ? "." : ":"),
     remote: endpoint(remoteText, bsd ? "." : ":"),
     state: normaliseState(stateText),
@@ -140,6 +164,29 @@ function unix(raw: Record<string, unknown>): UnixSocketLine {
   };
 }
 
+/** Kernel addresses are hex, or 0 for none. */
+const kernelAddress = (text: unknown) => (text === "0" ? null : (text as string));
+
+function bsdUnix(raw: Record<string, unknown>): UnixSocketLine {
+  return {
+    record: "unix-socket",
+    tool: "netstat",
+    proto: "unix",
+    refCnt: null,
+    flags: [],
+    type: (raw.type as string).toUpperCase().replace(/^SEQPAC$/, "SEQPACKET"),
+    state: null,
+    inode: null,
+    pid: null,
+    program: null,
+    path: ((raw.tail as string | null) ?? "").trim() || null,
+    peerInode: null,
+    recvQ: Number(raw.recvQ),
+    sendQ: Number(raw.sendQ),
+    kernel: { vnode: kernelAddress(raw.inode), conn: kernelAddress(raw.conn), refs: kernelAddress(raw.refs), nextref: kernelAddress(raw.nextref) },
+  };
+}
+
 /** Turns a completed parse into its record (once per line, after nearley is done). */
 export function finish(value: SocketTableLine): SocketTableLine {
   const raw = spans.finish(value) as unknown as Record<string, unknown>;
@@ -148,6 +195,8 @@ export function finish(value: SocketTableLine): SocketTableLine {
       return inet(raw);
     case "unix":
       return unix(raw);
+    case "bsd-unix":
+      return bsdUnix(raw);
     case "header": {
       const text = raw.text as string;
       return { record: "header", text, columns: raw.columns ? headerColumns(text) : null } satisfies HeaderLine;
@@ -239,23 +288,41 @@ export function decodeNetstatTimer(name: string, expires: string, retransmits: s
   return { name, expires: Number(expires), retransmits: Number(retransmits), probes: Number(probes) };
 }
 
+// macOS sections after the sockets: kernel event and control sockets (kevt,
+// kctl, with -A a pcb first) and the registered control modules (id flags
+// pcbcount rcvbuf sndbuf name; -A adds kctlref and unit before them).
+const MACOS_KERNEL_HEADER = /^\s*(?:pcb\s+Proto\s|id\s+flags\s+pcbcount\s|kctlref\s+id\s)/;
+const MACOS_KERNEL_ROW =
+  /^\s*(?:[0-9a-f]{8,16}\s+)?(?:kevt(?:\s+\d+){5,7}|kctl(?:\s+\d+){4,6}\s+\S+)\s*$|^\s*[0-9a-f]+\s+(?:[0-9a-f]+\s+-?\d+\s+)?(?:\d+\s+){4}[\w.-]+\s*$/;
+
+// netstat -r: Destination Gateway Genmask Flags ... (Linux); Destination
+// Gateway Flags Refs Use Netif ... (BSD, macOS)
+const LINUX_ROUTE = /^\S+\s+\S+\s+\S+\s+[A-Z!]*[UGHRDMACLWSbcmrI][A-Za-z!]*\s/;
+const BSD_ROUTE = /^\S+\s+\S+\s+[A-Z!]*[UGHRDMACLWSbcmrI][A-Za-z!]*\s+(?:\d+\s+\d+\s+)?\S+/;
+
+// netstat -i (BSD, macOS): Name Mtu Network Address Ipkts Ierrs Opkts ...
+const BSD_INTERFACE = /^\S+\s+(?:\d+|-)\s+(?:\S+\s+){1,3}\d+\s+(?:\d+|-)\s+(?:\d+|-)/;
+
 /** The kind of a line that is neither a row nor a column header. */
-export function classifyOther(tool: "netstat" | "ss", text: string): OtherLine["record"] | "header" {
+export function classifyOther(tool: "netstat" | "ss", text: string, indented = false): OtherLine["record"] | "header" {
   if (tool === "ss") {
     if (/^(?:Total:|TCP:|Transport\b|(?:RAW|UDP|TCP|INET|FRAG)\s+\d)/.test(text)) return "statistics";
     if (/^(?:Failed|Cannot|RTNETLINK|Error|Netlink|Usage)\b/i.test(text)) return "message";
     return "other";
   }
-  if (/^(?:Kernel|Destination|Iface|Name|Routing tables|Internet6?:|Address|Socket|Registered|Active)\b/.test(text)) return "header";
-  if (/^\w[\w-]*:$/.test(text) || /^\s/.test(text)) return "statistics";
-  if (/^\S+\s+\S+\s+\S+\s+[A-Z!]*[UGHRDMACLWSbcmrI][A-Za-z!]*\s/.test(text) || /^(?:default|\d+\.\d+\.\d+\.\d+)\s/.test(text)) return "route";
-  if (/^\S+\s+\d+\s+(?:\d+|<Link#\d+>)/.test(text)) return "interface";
+  if (MACOS_KERNEL_HEADER.test(text)) return "header";
+  if (MACOS_KERNEL_ROW.test(text)) return "kernel-control";
+  if (/^(?:Kernel|Destination|Iface|Name|Routing tables|Internet6?:|Registered)\b/.test(text)) return "header";
+  // netstat -s: "Tcp:" section names, indented counters
+  if (/^\w[\w-]*:$/.test(text) || indented || /^\s/.test(text)) return "statistics";
+  if (LINUX_ROUTE.test(text) || BSD_ROUTE.test(text) || /^(?:default|\d+\.\d+\.\d+\.\d+)\s/.test(text)) return "route";
+  if (/^\S+\s+\d+\s+(?:\d+|<Link#\d+>)/.test(text) || BSD_INTERFACE.test(text)) return "interface";
   if (/^(?:netstat|Cannot|Failed|Error|warning)\b/i.test(text)) return "message";
   return "other";
 }
 
 export function otherLine(tool: "netstat" | "ss", text: string, indented = false): OtherLine | HeaderLine {
-  const kind = indented && tool === "netstat" ? "statistics" : classifyOther(tool, text);
-  if (kind === "header") return { record: "header", text, columns: /^(?:Destination|Iface|Name|Address)\b/.test(text) ? headerColumns(text) : null };
+  const kind = classifyOther(tool, text, indented);
+  if (kind === "header") return { record: "header", text, columns: /^(?:Destination|Iface|Name)\b/.test(text) ? headerColumns(text) : null };
   return { record: kind, text };
 }

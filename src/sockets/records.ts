@@ -41,8 +41,11 @@ export interface SocketLine {
   form: "linux" | "bsd";
   /** As printed: tcp, tcp6, udp, raw6, tcp4 (BSD); ss: the Netid column, null when absent. */
   proto: string | null;
-  recvQ: number;
-  sendQ: number;
+  /** null where the listing has no queue columns (FreeBSD -T). */
+  recvQ: number | null;
+  sendQ: number | null;
+  /** FreeBSD -T: retransmits, out-of-order segments received, zero-window probes. */
+  rexmit?: { rexmit: number; ooorcv: number; zeroWin: number } | null;
   local: Endpoint;
   remote: Endpoint;
   /** Normalised to the kernel's names; null for UNCONN, UDP rows without a state, raw "7". */
@@ -79,6 +82,8 @@ export interface UnixSocketLine {
   peerInode: number | null;
   recvQ: number | null;
   sendQ: number | null;
+  /** BSD: the kernel addresses of the vnode, the connected socket, and the reference list (null for 0). */
+  kernel?: { vnode: string | null; conn: string | null; refs: string | null; nextref: string | null };
 }
 
 export interface TcpInfoLine {
@@ -102,8 +107,11 @@ export interface HeaderLine {
 }
 
 export interface OtherLine {
-  /** statistics (netstat -s, ss -s), route (-r), interface (-i), message (tool errors), other. */
-  record: "statistics" | "route" | "interface" | "message" | "other";
+  /**
+   * statistics (netstat -s, ss -s), route (-r), interface (-i), message (tool
+   * errors), kernel-control (macOS kernel event/control sockets), other.
+   */
+  record: "statistics" | "route" | "interface" | "message" | "kernel-control" | "other";
   text: string;
 }
 
