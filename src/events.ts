@@ -162,8 +162,18 @@ export interface SocketRowEvent {
   timer: { name: string; expires: number; retransmits: number } | null;
 }
 
+/** Where a chain or rule was listed: which table of which listing. */
+export interface FirewallPlace {
+  /** As listed (iptables-save "*nat", nft "table ip nat"); null where the listing does not say (iptables -L). */
+  table: string | null;
+  /** For nft tables not named like iptables' ones: what their base chains do ("filter", "nat", "route"). */
+  chainType?: string | null;
+  /** Numbers the listings of one input: a new one starts where iptables -L's built-in chains start over, or at a new table. */
+  listing: number;
+}
+
 /** A rule of a firewall listing (iptables -L), in its chain, in listing order. */
-export interface FirewallRuleEvent {
+export interface FirewallRuleEvent extends FirewallPlace {
   type: "firewall-rule";
   at: Evidence;
   chain: string;
@@ -181,7 +191,7 @@ export interface FirewallRuleEvent {
 }
 
 /** A chain header of a firewall listing. */
-export interface FirewallChainEvent {
+export interface FirewallChainEvent extends FirewallPlace {
   type: "firewall-chain";
   at: Evidence;
   chain: string;

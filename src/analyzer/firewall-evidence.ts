@@ -25,7 +25,8 @@ function effect(d: Decision): { words: string; outcomes: string[] } {
 }
 
 function where(d: Decision): string {
-  return d.rule === null ? `the ${d.chain} policy` : `${d.chain} rule ${d.rule}`;
+  const chain = d.table === "filter" ? d.chain : `${d.table} ${d.chain}`;
+  return d.rule === null ? `the ${chain} policy` : `${chain} rule ${d.rule}`;
 }
 
 export function applyFirewall(
@@ -52,7 +53,7 @@ export function applyFirewall(
     }
     const done: AttemptReport = {
       ...report,
-      firewall: { table: null, chain: d.chain, rule: d.rule, target: d.target, text: d.text },
+      firewall: { table: d.table, chain: d.chain, rule: d.rule, target: d.target, text: d.text },
       sources: [...report.sources, ...evidence],
     };
     const e = effect(d);

@@ -6,6 +6,8 @@ import type { Evidence, FirewallChainEvent, FirewallRuleEvent } from "../events.
 import { portNumber } from "../ports.js";
 
 export interface Decision {
+  /** filter, nat, mangle, raw or security: as listed, or told from the listing's chains. */
+  table: TableKind;
   chain: string;
   /** 1-based rule position, or null for the chain's policy. */
   rule: number | null;
@@ -17,18 +19,57 @@ export interface Decision {
   cannotEvaluate: string | null;
 }
 
+export type TableKind = "raw" | "mangle" | "nat" | "filter" | "security";
+
+type Chains = Map<string, { policy: string | null; rules: FirewallRuleEvent[] }>;
+
+/** One table of one listing: what netfilter runs on a hook for that table. */
+export interface ListedTable {
+  kind: TableKind;
+  chains: Chains;
+}
+
 export interface Ruleset {
-  chains: Map<string, { policy: string | null; rules: FirewallRuleEvent[] }>;
+  tables: ListedTable[];
 }
 
 export function buildRuleset(chains: FirewallChainEvent[], rules: FirewallRuleEvent[]): Ruleset {
-  const out: Ruleset = { chains: new Map() };
-  for (const c of chains) out.chains.set(c.chain, { policy: c.policy, rules: [] });
+  const groups = new Map<string, { chains: Chains; place: FirewallChainEvent | FirewallRuleEvent }>();
+  const group = (e: FirewallChainEvent | FirewallRuleEvent) => {
+    const key = `${e.at.input}\u0000${e.listing}`;
+    if (!groups.has(key)) groups.set(key, { chains: new Map(), place: e });
+    return groups.get(key)!.chains;
+  };
+  for (const c of chains) group(c).set(c.chain, { policy: c.policy, rules: [] });
   for (const r of rules) {
-    if (!out.chains.has(r.chain)) out.chains.set(r.chain, { policy: null, rules: [] });
-    out.chains.get(r.chain)!.rules.push(r);
+    const g = group(r);
+    if (!g.has(r.chain)) g.set(r.chain, { policy: null, rules: [] });
+    g.get(r.chain)!.rules.push(r);
   }
-  return out;
+  return { tables: [...groups.values()].map(({ chains: c, place }) => ({ kind: tableKind(place, c), chains: c })) };
+}
+
+const REWRITES_DESTINATION = new Set(["DNAT", "REDIRECT", "NETMAP", "TPROXY"]);
+const NAT_TARGETS = new Set([...REWRITES_DESTINATION, "SNAT", "MASQUERADE"]);
+
+/**
+ * The table a listing shows. iptables -L does not print it: its built-in
+ * chains tell (raw: PREROUTING OUTPUT; nat: + INPUT POSTROUTING; mangle: all
+ * five), and so do targets only one table has.
+ */
+function tableKind(place: FirewallChainEvent | FirewallRuleEvent, chains: Chains): TableKind {
+  const named = place.table ?? "";
+  if (["raw", "mangle", "nat", "filter", "security"].includes(named)) return named as TableKind;
+  if (place.chainType === "nat") return "nat";
+  if (place.chainType === "route") return "mangle";
+  if (place.table !== null) return "filter"; // an nft table of its own with filter chains
+  const has = (c: string) => chains.has(c);
+  const targets = [...chains.values()].flatMap((c) => c.rules.map((r) => r.target ?? ""));
+  if (targets.some((t) => NAT_TARGETS.has(t))) return "nat";
+  if (targets.some((t) => t === "NOTRACK" || t === "CT")) return "raw";
+  if (!has("PREROUTING") && !has("POSTROUTING")) return "filter";
+  if (has("FORWARD")) return "mangle";
+  return has("INPUT") || has("POSTROUTING") ? "nat" : "raw";
 }
 
 interface Syn {
@@ -47,7 +88,13 @@ const YES: Match = { ok: true };
 const NO: Match = { ok: false };
 
 const TERMINAL = new Set(["ACCEPT", "DROP", "REJECT"]);
-const NON_TERMINAL = new Set(["LOG", "NFLOG", "MARK", "CONNMARK", "TRACE", "AUDIT", "ULOG"]);
+/** Targets that change or note a packet and let it go on through the chain. */
+const NON_TERMINAL = new Set([
+  "LOG", "NFLOG", "MARK", "CONNMARK", "TRACE", "AUDIT", "ULOG", "TCPMSS", "CHECKSUM", "CLASSIFY",
+  "TOS", "TTL", "HL", "DSCP", "ECN", "SECMARK", "CONNSECMARK", "TEE", "IDLETIMER", "LED", "SET",
+]);
+/** Targets that end a packet's way through one table without deciding its fate. */
+const ENDS_TABLE = new Set(["NOTRACK", "CT", "SNAT", "MASQUERADE"]);
 
 // --- addresses ----------------------------------------------------------------
 
@@ -132,6 +179,10 @@ function matchOptions(options: string | null, syn: Syn, terminal: boolean): Matc
     else if (w.startsWith("flags:")) hit = flagsMatch(w.slice(6));
     else if (w === "reject-with") {
       i++; // a REJECT parameter, not a match
+    } else if (w.startsWith("to:")) {
+      continue; // a DNAT/SNAT parameter
+    } else if ((w === "redir" || w === "masq") && /^ports:?$/.test(words[i + 1] ?? "")) {
+      i += 2; // REDIRECT / MASQUERADE parameters
     } else if (!terminal) {
       // LOG/limit parameters and the like on rules that decide nothing
       continue;
@@ -176,8 +227,9 @@ function matchRule(rule: FirewallRuleEvent, syn: Syn, terminal: boolean): Match 
 
 const MAX_DEPTH = 16;
 
-function decision(chain: string, rule: FirewallRuleEvent | null, target: string, cannot: string | null = null): Decision {
+function decision(table: TableKind, chain: string, rule: FirewallRuleEvent | null, target: string, cannot: string | null = null): Decision {
   return {
+    table,
     chain,
     rule: rule ? rule.position : null,
     target,
@@ -188,31 +240,56 @@ function decision(chain: string, rule: FirewallRuleEvent | null, target: string,
   };
 }
 
-function walk(rs: Ruleset, chain: string, syn: Syn, depth: number): Decision | null {
-  const c = rs.chains.get(chain);
+function walk(t: ListedTable, chain: string, syn: Syn, depth: number): Decision | null {
+  const c = t.chains.get(chain);
   if (!c || depth > MAX_DEPTH) return null;
   for (const rule of c.rules) {
     const target = rule.target;
     const terminal = target !== null && !NON_TERMINAL.has(target) && target !== "RETURN";
-    const m = matchRule(rule, syn, terminal || (target !== null && rs.chains.has(target)));
-    if ("unknown" in m) return decision(chain, rule, target ?? "", `cannot evaluate ${m.unknown}`);
+    const m = matchRule(rule, syn, terminal || (target !== null && t.chains.has(target)));
+    if ("unknown" in m) return decision(t.kind, chain, rule, target ?? "", `cannot evaluate ${m.unknown}`);
     if (!m.ok || target === null || NON_TERMINAL.has(target)) continue;
     if (target === "RETURN") return null;
-    if (TERMINAL.has(target)) return decision(chain, rule, target);
-    if (rs.chains.has(target)) {
-      const inner = walk(rs, target, syn, depth + 1);
+    if (TERMINAL.has(target) || ENDS_TABLE.has(target)) return decision(t.kind, chain, rule, target);
+    if (t.chains.has(target)) {
+      const inner = walk(t, target, syn, depth + 1);
       if (inner) return inner;
       continue;
     }
-    return decision(chain, rule, target); // a target of another table or extension
+    const why = REWRITES_DESTINATION.has(target)
+      ? `${target} rewrites the destination, and the rules after it see another address`
+      : `the target ${target} (not a listed chain, not modelled)`;
+    return decision(t.kind, chain, rule, target, `cannot evaluate ${why}`);
   }
-  return c.policy ? decision(chain, null, c.policy) : null;
+  return c.policy ? decision(t.kind, chain, null, c.policy) : null;
+}
+
+type Hook = [TableKind, string];
+
+// The hooks a SYN crosses, table by table in netfilter's priority order
+// (raw -300, mangle -150, nat -100, filter 0, security 50). nat sees only a
+// connection's first packet on its way out; looped back, that connection
+// is already known, so nat PREROUTING/INPUT are not consulted again.
+const SENT: Hook[] = [
+  ["raw", "OUTPUT"], ["mangle", "OUTPUT"], ["nat", "OUTPUT"], ["filter", "OUTPUT"], ["security", "OUTPUT"],
+  ["mangle", "POSTROUTING"],
+];
+const RECEIVED = (loopback: boolean): Hook[] => [
+  ["raw", "PREROUTING"], ["mangle", "PREROUTING"], ...(loopback ? [] : ([["nat", "PREROUTING"]] as Hook[])),
+  ["mangle", "INPUT"], ["filter", "INPUT"], ["security", "INPUT"],
+];
+const FORWARDED: Hook[] = [["mangle", "FORWARD"], ["filter", "FORWARD"], ["security", "FORWARD"]];
+
+/** What the tables of the listings do on one hook: the first that does not simply pass it on. */
+function onHook(rs: Ruleset, [kind, chain]: Hook, syn: Syn): Decision[] {
+  return rs.tables.filter((t) => t.kind === kind).flatMap((t) => walk(t, chain, syn, 0) ?? []);
 }
 
 /**
- * The rule that decides the attempt's SYN. On loopback the SYN crosses
- * OUTPUT then INPUT; otherwise the listing may be the client's (OUTPUT) or
- * the server's (INPUT): the first that does not accept decides.
+ * The rule that decides the attempt's SYN. On loopback the SYN crosses the
+ * output hooks then the input hooks; otherwise the listing may be the
+ * client's (output) or the server's (input): the first that does not accept
+ * decides.
  */
 export function evaluate(rs: Ruleset, report: AttemptReport): Decision | null {
   const loopback = report.server.ip === "::1" || report.server.ip.startsWith("127.") || report.server.ip === "localhost";
@@ -225,18 +302,21 @@ export function evaluate(rs: Ruleset, report: AttemptReport): Decision | null {
     lost: report.syn.retransmits > 0 || ["timeout", "in-progress", "app-timeout"].includes(report.outcome),
   };
   let accepted: Decision | null = null;
-  for (const chain of ["OUTPUT", "INPUT"]) {
-    const d = walk(rs, chain, syn, 0);
-    if (!d) continue;
-    if (d.target !== "ACCEPT" || d.cannotEvaluate) return d;
-    accepted ??= d.rule !== null ? d : accepted;
+  for (const hook of [...SENT, ...RECEIVED(loopback)]) {
+    for (const d of onHook(rs, hook, syn)) {
+      if (d.cannotEvaluate || d.target === "DROP" || d.target === "REJECT") return d;
+      // an ACCEPT ends one table's say; the filter table's is the one worth naming
+      if (d.target === "ACCEPT" && d.table === "filter" && d.rule !== null) accepted ??= d;
+    }
   }
   // A router's listing: FORWARD decides traffic between two other hosts.
   // Only an explicit rule counts (a FORWARD policy says nothing on a host
   // that routes nothing), and only when it can be evaluated.
   if (!loopback) {
-    const f = walk(rs, "FORWARD", syn, 0);
-    if (f && f.rule !== null && !f.cannotEvaluate && f.target !== "ACCEPT") return f;
+    for (const hook of FORWARDED) {
+      const f = onHook(rs, hook, syn).find((d) => d.rule !== null && !d.cannotEvaluate && d.target !== "ACCEPT");
+      if (f) return f;
+    }
   }
   return accepted;
 }

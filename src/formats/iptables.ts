@@ -7,7 +7,15 @@ import { nftListedForm } from "../firewall/nft-rule.js";
 import type { FirewallLine } from "../firewall/records.js";
 import { lineReader, type FormatReader } from "./reader.js";
 
-/** iptables -L listings: rules are placed in the chain whose header precedes them. */
+/** The order in which iptables -L prints the built-in chains of any table. */
+const BUILT_IN_ORDER = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
+
+/**
+ * iptables -L listings: rules are placed in the chain whose header precedes
+ * them. -L does not print the table, so each listing is numbered (a new one
+ * starts where the built-in chains start over: `iptables -L; iptables -t nat
+ * -L` pasted together) and the analyzer tells the table from its chains.
+ */
 export function iptablesReader(
   input: string,
   feed: (e: AnalyzerEvent) => void,
@@ -15,12 +23,22 @@ export function iptablesReader(
 ): FormatReader {
   let chain: string | null = null;
   let position = 0;
+  let listing = 0;
+  let lastBuiltIn = -1;
+  let userChainSeen = false;
   return lineReader(iptablesLineParser, (line, rec) => {
     const at = { input, line };
     if (rec.record === "chain") {
+      const order = BUILT_IN_ORDER.indexOf(rec.chain);
+      if (order >= 0 && (order <= lastBuiltIn || userChainSeen)) {
+        listing++;
+        userChainSeen = false;
+      }
+      if (order >= 0) lastBuiltIn = order;
+      else userChainSeen = true;
       chain = rec.chain;
       position = 0;
-      feed({ type: "firewall-chain", at, chain, policy: rec.policy });
+      feed({ type: "firewall-chain", at, chain, policy: rec.policy, table: null, listing });
     } else if (rec.record === "rule") {
       position++;
       rec.chain = chain;
@@ -29,6 +47,8 @@ export function iptablesReader(
         type: "firewall-rule",
         at,
         chain: chain ?? "INPUT",
+        table: null,
+        listing,
         position: rec.num ?? position,
         target: rec.target,
         prot: rec.prot,
@@ -47,57 +67,63 @@ export function iptablesReader(
 
 /**
  * iptables-save and iptables -S: rule specs, turned into the -L form the
- * evaluator reads. Only the filter table decides whether a SYN passes.
+ * evaluator reads. -S lists one table without naming it (filter unless -t).
  */
 export function iptablesSaveReader(input: string, feed: (e: AnalyzerEvent) => void): FormatReader {
-  let table = "filter";
+  let table: string | null = null;
+  let listing = 0;
   const positions = new Map<string, number>();
   return lineReader(iptablesSaveLineParser, (line, rec) => {
     const at = { input, line };
-    if (rec.record === "table") table = rec.table;
-    else if (table !== "filter") return;
-    else if (rec.record === "chain") feed({ type: "firewall-chain", at, chain: rec.chain, policy: rec.policy });
+    if (rec.record === "table") {
+      table = rec.table;
+      listing++;
+      positions.clear();
+    } else if (rec.record === "chain") feed({ type: "firewall-chain", at, chain: rec.chain, policy: rec.policy, table, listing });
     else if (rec.record === "rule") {
       const position = (positions.get(rec.chain) ?? 0) + 1;
       positions.set(rec.chain, position);
       const form = listedForm(rec.args);
-      feed({ type: "firewall-rule", at, chain: rec.chain, position, pkts: rec.packets, text: rec.text, ...form });
+      feed({ type: "firewall-rule", at, chain: rec.chain, table, listing, position, pkts: rec.packets, text: rec.text, ...form });
     }
   });
 }
 
-/** iptables-nft's tables: only filter decides whether a SYN passes. */
-const NOT_FILTER_TABLES = new Set(["nat", "mangle", "raw", "security"]);
-const HOOK_CHAINS: Record<string, string> = { input: "INPUT", output: "OUTPUT", forward: "FORWARD" };
+/** nft hooks -> the names of iptables' built-in chains, so that one walk serves. */
+const HOOK_CHAINS: Record<string, string> = {
+  prerouting: "PREROUTING", input: "INPUT", forward: "FORWARD", output: "OUTPUT", postrouting: "POSTROUTING",
+};
 
 /**
- * nft list ruleset: base chains are named by their hook (INPUT, OUTPUT,
- * FORWARD) so that the same walk serves; ip and ip6 tables keep their
- * families through the addresses their rules carry.
+ * nft list ruleset: base chains are named by their hook; each table is a
+ * listing of its own (netfilter runs every table's base chains on a hook);
+ * ip and ip6 tables keep their families through the addresses their rules carry.
  */
 export function nftReader(input: string, feed: (e: AnalyzerEvent) => void): FormatReader {
   let family = "ip";
-  let table = "";
+  let table: string | null = null;
+  let listing = 0;
   let chain: string | null = null;
-  let skip = false;
+  let chainType: string | null = null;
   let position = 0;
   return lineReader(nftLineParser, (line, rec) => {
     const at = { input, line };
     if (rec.record === "table") {
       family = rec.family;
       table = rec.table;
+      listing++;
     } else if (rec.record === "chain") {
       chain = rec.chain;
+      chainType = null;
       position = 0;
-      skip = NOT_FILTER_TABLES.has(table);
     } else if (rec.record === "hook" && chain) {
-      skip = skip || rec.type !== "filter";
       chain = (rec.hook && HOOK_CHAINS[rec.hook]) ?? chain;
-      if (!skip) feed({ type: "firewall-chain", at, chain, policy: rec.policy?.toUpperCase() ?? null });
-    } else if (rec.record === "rule" && chain && !skip) {
+      chainType = rec.type;
+      feed({ type: "firewall-chain", at, chain, policy: rec.policy?.toUpperCase() ?? null, table, chainType, listing });
+    } else if (rec.record === "rule" && chain) {
       position++;
       const { pkts, ...form } = nftListedForm(rec.words, family);
-      feed({ type: "firewall-rule", at, chain, position, pkts, text: rec.text, ...form });
+      feed({ type: "firewall-rule", at, chain, table, chainType, listing, position, pkts, text: rec.text, ...form });
     }
   });
 }
