@@ -12,14 +12,16 @@
 # Wall time for everything: ~2.5 min (the longest scenario waits 131 s).
 #
 # Needs: Linux with network namespaces (kernel >= 6.5 for
-# net.ipv4.tcp_syn_linear_timeouts), root, iproute2 (ip, ss), iptables and
-# ip6tables (any backend), tcpdump, tshark, python3, telnet, nc
-# (netcat-openbsd), curl, coreutils timeout.
-#   apt-get install -y tcpdump tshark iptables iproute2 telnet netcat-openbsd curl
+# net.ipv4.tcp_syn_linear_timeouts), root, iproute2 (ip, ss), net-tools
+# (netstat), iptables, ip6tables, iptables-save, ip6tables-save (any backend),
+# nft, tcpdump, tshark, python3, telnet, nc (netcat-openbsd), curl, coreutils
+# timeout.
+#   apt-get install -y tcpdump tshark iptables nftables iproute2 net-tools \
+#     telnet netcat-openbsd curl
 #
 # SAFETY -- this script must NEVER touch the host's own firewall or sysctls:
-#   * every iptables/ip6tables/sysctl -w runs as `ip netns exec tcpdiag-... CMD`
-#     inside a namespace this script created;
+#   * every iptables/ip6tables/nft/sysctl -w runs as `ip netns exec tcpdiag-...
+#     CMD` inside a namespace this script created;
 #   * all traffic stays inside those namespaces: 127.0.0.1, ::1, and
 #     10.199.0.0/24 on a veth pair whose BOTH ends live in our namespaces;
 #   * every wait is bounded (timeout), and a trap deletes every namespace we
@@ -32,9 +34,21 @@
 #   tcpdump-w-stderr.txt    stderr of the -w capture (banner + counters)
 #   tcpdump-<flags>.txt     `TZ=UTC tcpdump -r capture.pcap FLAGS` renderings
 #   client.txt              client output + exit=N + elapsed=S.sss
-#   scenario.json           setup: commands run, sysctls, firewall, versions
+#   iptables-*.txt          the firewall after the run, in the namespace that
+#   (ip6tables-*.txt)       has the rules: -L, -n -L, -n -v -L --line-numbers,
+#   nft-ruleset.txt         -n -v -x -L, -S, iptables-save -c, nft list ruleset
+#                           (lib.sh: listings_dump)
+#   ss-tanp.txt ss-tanpoi.txt netstat-tanp.txt netstat-tanpo.txt
+#                           socket tables of the client's namespace while its
+#                           connect is pending, or right before the client
+#                           starts when it would not be pending long enough
+#                           (lib.sh: snapshots; snap_pending, snap_before)
+#   scenario.json           setup: commands run, sysctls, firewall, versions,
+#                           listings, snapshots (pid/program of each client row)
 #   expected.json           expected analysis from the setup + kernel model,
-#                           checked against the capture (see make_json.py)
+#                           checked against the capture (see make_json.py);
+#                           per attempt also the firewall rule that decides
+#                           its SYN in the listings ("firewall")
 set -uo pipefail
 
 # shellcheck source=lib.sh
@@ -46,11 +60,12 @@ ALL_SCENARIOS=(
   reject-icmp-net-unreachable no-listener established-http ipv6-drop-r3
   ipv6-refused ipv6-admin-prohibited slow-connect synack-retransmit
   veth-host-unreachable-and-drop veth-host-unreachable-delayed concurrent-mixed
+  drop-nth drop-policy reject-user-chain
 )
-capture_main_init 40 "network namespaces, tcpdump" tcpdiag-capture \
-  ip ss iptables ip6tables tcpdump tshark telnet nc curl timeout -- "$@"
+capture_main_init 51 "network namespaces, tcpdump" tcpdiag-capture \
+  ip ss netstat nft iptables iptables-save ip6tables ip6tables-save tcpdump tshark telnet nc curl timeout -- "$@"
 
-tool_versions tcpdump libpcap iptables ip6tables tshark python3 iproute2 > "$WORK/tools"
+tool_versions tcpdump libpcap iptables ip6tables nft tshark python3 iproute2 net-tools > "$WORK/tools"
 uname -r > "$WORK/kernel"
 client_tools
 CLIENT_PY="$PY_VER, $SCRIPT_REL/client.py (blocking connect)"
@@ -85,6 +100,28 @@ wait_clients() { # SECONDS
   CLIENT_PIDS=()
 }
 
+# sleep_until_after START-FILE MILLISECONDS -- until MILLISECONDS after the epoch in START-FILE
+sleep_until_after() {
+  local start us
+  start=$(<"$1")
+  us=$(( 10#${start/./} + $2 * 1000 - 10#${EPOCHREALTIME/./} ))
+  if (( us > 0 )); then run "sleep $(printf '%d.%06d' $((us / 1000000)) $((us % 1000000)))"; fi
+}
+# snap_pending NS CLIENT-NO MILLISECONDS PORT STATE -- the socket snapshots
+# (lib.sh: snapshots) while client CLIENT-NO's connect is pending:
+# MILLISECONDS after it started, and once `ss` shows its socket to PORT in
+# STATE (syn-sent, established), at most 5 s later
+snap_pending() {
+  logc "# socket snapshots: $3 ms after client $2 started, once its socket to port $4 is in state $5"
+  wait_text "$M/clients/$2/start" . 10 || die "client $2 did not start"
+  sleep_until_after "$M/clients/$2/start" "$3"
+  logc "ip netns exec $1 ss -Htn state $5 'dport = :$4'    # repeated until the socket shows up (max 5 s)"
+  poll_until 5 _sock_state "$1" "$5" "$4" || echo "[$S] no $5 socket to port $4 after 5 s" >&2
+  snapshots "$1" while-pending "$2"
+}
+# snap_before NS -- the socket snapshots right before the (next) client starts
+snap_before() { snapshots "$1" before-client "$((NCLIENT + 1))"; }
+
 server_py() { # NS HOST PORT LIFETIME -- pid in SERVER_PIDS
   run_bg "ip netns exec $1 timeout $(( $4 + 5 )) $PY $SCRIPT_REL/server.py --lifetime $4 $2 $3 > $M/server-$3.log 2>&1"
   SERVER_PIDS+=("$LAST_PID")
@@ -118,9 +155,10 @@ finish() { # <<SPEC -- after the capture: spec.json from stdin, render, json, su
   echo "[$S] done"
 }
 
-teardown() { # iptables|ip6tables -- stop the capture, dump the firewall, stop servers, delete NS
+teardown() { # iptables|ip6tables -- stop the capture, dump the firewall (all listing forms), stop servers, delete NS
   cap_stop
   firewall_dump "$NS" "$1"
+  listings_dump "$NS" "$1"
   stop_servers
   ns_del "$NS"
 }
@@ -158,10 +196,13 @@ drop_v4() { # NAME N L CLIENT(py|telnet) DESCRIPTION
   max=$(( $(model_giveup "$(sed -n 's/^net.ipv4.tcp_syn_retries=//p' "$M/sysctls")" \
                           "$(sed -n 's/^net.ipv4.tcp_syn_linear_timeouts=//p' "$M/sysctls")") + 30 ))
   cap_start "$NS" lo 'tcp port 12345 or icmp' $((max + 10))
-  client "$NS" "$max" "$cmd"
+  client_bg "$NS" "$max" "$cmd"
+  snap_pending "$NS" 1 1500 12345 syn-sent
+  wait_clients $((max + 5))
   teardown iptables
   finish <<EOF
-{"groups": [{"server": {"ip": "127.0.0.1", "port": 12345}, "family": "ipv4", "kind": "drop", "clients": [1]}]}
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 12345}, "family": "ipv4", "kind": "drop", "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "DROP"}, "snapshotState": "SYN-SENT"}]}
 EOF
 }
 
@@ -181,13 +222,26 @@ sc_drop-lin-l2-r4() { drop_v4 drop-lin-l2-r4 4 2 py \
   "iptables DROP of 127.0.0.1:12345; tcp_syn_linear_timeouts=2, tcp_syn_retries=4; python blocking connect"; }
 
 # generic: IPv4 REJECT variants
+# The socket snapshots: an ICMP error from a local REJECT leaves the connect
+# pending ~1 s (see make_json.py), so they are taken while it is pending
+# (SYN-SENT); a tcp-reset ends it at once: they are taken before the client.
 reject_v4() { # NAME PORT REJECT-ARGS KIND DESCRIPTION
+  local snap=""
   open_scenario "$1" "$5" "$CLIENT_PY" "" "" "iptables -A INPUT -p tcp -d 127.0.0.1 --dport $2 -j REJECT${3:+ $3}"
   cap_start "$NS" lo "tcp port $2 or icmp" 60
-  client "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 $2"
+  if [[ $4 == rst ]]; then
+    snap_before "$NS"
+    client "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 $2"
+  else
+    client_bg "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 $2"
+    snap_pending "$NS" 1 0 "$2" syn-sent
+    wait_clients 35
+    snap=', "snapshotState": "SYN-SENT"'
+  fi
   teardown iptables
   finish <<EOF
-{"groups": [{"server": {"ip": "127.0.0.1", "port": $2}, "family": "ipv4", "kind": "$4", "clients": [1]}]}
+{"groups": [{"server": {"ip": "127.0.0.1", "port": $2}, "family": "ipv4", "kind": "$4", "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "REJECT"}$snap}]}
 EOF
 }
 sc_reject-tcp-reset() { reject_v4 reject-tcp-reset 12346 "--reject-with tcp-reset" rst \
@@ -202,10 +256,11 @@ sc_reject-icmp-net-unreachable() { reject_v4 reject-icmp-net-unreachable 12349 "
 sc_no-listener() {
   open_scenario no-listener "nothing listens on 127.0.0.1:12350, no firewall rule: the kernel answers the SYN with RST,ACK; nc -z -v" "$CLIENT_NC" "" ""
   cap_start "$NS" lo 'tcp port 12350 or icmp' 60
+  snap_before "$NS"
   client "$NS" 30 "nc -z -v 127.0.0.1 12350"
   teardown iptables
   finish <<'EOF'
-{"groups": [{"server": {"ip": "127.0.0.1", "port": 12350}, "family": "ipv4", "kind": "rst", "clients": [1]}]}
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 12350}, "family": "ipv4", "kind": "rst", "clients": [1], "firewall": null}]}
 EOF
 }
 
@@ -213,40 +268,48 @@ sc_established-http() {
   open_scenario established-http "python3 -m http.server bound to 127.0.0.1:8080 serving a small file; curl fetches it: full handshake, HTTP/1.0 request and response, FIN both ways" "$CLIENT_CURL" "" ""
   http_server "$NS" 127.0.0.1 8080 60
   cap_start "$NS" lo 'tcp port 8080 or icmp' 60
+  snap_before "$NS"
   client "$NS" 30 "curl -s -o /dev/null -w 'http_code=%{http_code} size=%{size_download} time_connect=%{time_connect} local_port=%{local_port}\n' http://127.0.0.1:8080/file"
   teardown iptables
   RENDER_HEX=1 finish <<'EOF'
-{"groups": [{"server": {"ip": "127.0.0.1", "port": 8080}, "family": "ipv4", "kind": "accept", "clients": [1]}]}
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 8080}, "family": "ipv4", "kind": "accept", "clients": [1], "firewall": null}]}
 EOF
 }
 
 sc_ipv6-drop-r3() {
   open_scenario ipv6-drop-r3 "ip6tables DROP of [::1]:12345; net.ipv4.tcp_syn_retries=3 and net.ipv4.tcp_syn_linear_timeouts=0 (the net.ipv4 TCP sysctls also govern IPv6 TCP); python blocking connect" "$CLIENT_PY" 3 0 "ip6tables -A INPUT -p tcp -d ::1 --dport 12345 -j DROP"
   cap_start "$NS" lo 'tcp port 12345 or icmp6' 70
-  client "$NS" 45 "$PY $SCRIPT_REL/client.py ::1 12345"
+  client_bg "$NS" 45 "$PY $SCRIPT_REL/client.py ::1 12345"
+  snap_pending "$NS" 1 1500 12345 syn-sent
+  wait_clients 50
   teardown ip6tables
   finish <<'EOF'
-{"groups": [{"server": {"ip": "::1", "port": 12345}, "family": "ipv6", "kind": "drop", "clients": [1]}]}
+{"groups": [{"server": {"ip": "::1", "port": 12345}, "family": "ipv6", "kind": "drop", "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "DROP"}, "snapshotState": "SYN-SENT"}]}
 EOF
 }
 
 sc_ipv6-refused() {
   open_scenario ipv6-refused "nothing listens on [::1]:12350, no firewall rule: the kernel answers with RST,ACK; python blocking connect" "$CLIENT_PY" "" ""
   cap_start "$NS" lo 'tcp port 12350 or icmp6' 60
+  snap_before "$NS"
   client "$NS" 30 "$PY $SCRIPT_REL/client.py ::1 12350"
   teardown ip6tables
   finish <<'EOF'
-{"groups": [{"server": {"ip": "::1", "port": 12350}, "family": "ipv6", "kind": "rst", "clients": [1]}]}
+{"groups": [{"server": {"ip": "::1", "port": 12350}, "family": "ipv6", "kind": "rst", "clients": [1], "firewall": null}]}
 EOF
 }
 
 sc_ipv6-admin-prohibited() {
   open_scenario ipv6-admin-prohibited "ip6tables REJECT --reject-with icmp6-adm-prohibited (ICMPv6 1/1) of [::1]:12348; python blocking connect" "$CLIENT_PY" "" "" "ip6tables -A INPUT -p tcp -d ::1 --dport 12348 -j REJECT --reject-with icmp6-adm-prohibited"
   cap_start "$NS" lo 'tcp port 12348 or icmp6' 60
-  client "$NS" 30 "$PY $SCRIPT_REL/client.py ::1 12348"
+  client_bg "$NS" 30 "$PY $SCRIPT_REL/client.py ::1 12348"
+  snap_pending "$NS" 1 0 12348 syn-sent
+  wait_clients 35
   teardown ip6tables
   finish <<'EOF'
-{"groups": [{"server": {"ip": "::1", "port": 12348}, "family": "ipv6", "kind": "icmp6-adm-prohibited", "clients": [1]}]}
+{"groups": [{"server": {"ip": "::1", "port": 12348}, "family": "ipv6", "kind": "icmp6-adm-prohibited", "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "REJECT"}, "snapshotState": "SYN-SENT"}]}
 EOF
 }
 
@@ -256,7 +319,8 @@ sc_slow-connect() {
   server_py "$NS" 127.0.0.1 8081 60
   cap_start "$NS" lo 'tcp port 8081 or icmp' 60
   client_bg "$NS" 40 "$PY $SCRIPT_REL/client.py 127.0.0.1 8081"
-  run "sleep 2.5"
+  snap_pending "$NS" 1 1500 8081 syn-sent
+  sleep_until_after "$M/clients/1/start" 2500
   t_rm0=$EPOCHREALTIME
   run "ip netns exec $NS iptables -D INPUT -p tcp -d 127.0.0.1 --dport 8081 -j DROP"
   t_rm1=$EPOCHREALTIME
@@ -269,7 +333,9 @@ sc_slow-connect() {
   "note": "epoch = CLOCK_REALTIME right after 'iptables -D' returned (same clock as the pcap timestamps)"}}
 EOF
   finish <<'EOF'
-{"groups": [{"server": {"ip": "127.0.0.1", "port": 8081}, "family": "ipv4", "kind": "accept-after-drop", "clients": [1]}]}
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 8081}, "family": "ipv4", "kind": "accept-after-drop", "clients": [1],
+  "firewall": null, "snapshotState": "SYN-SENT"}],
+ "note": "The firewall listings are made after the run, when the DROP rule is gone: no rule decides the SYN in them."}
 EOF
 }
 
@@ -277,10 +343,14 @@ sc_synack-retransmit() {
   open_scenario synack-retransmit "listener (scripts/capture/server.py) on 127.0.0.1:8082; iptables drops every pure ACK (flags SYN,ACK,RST,FIN == ACK) to port 8082, so the server never gets the client's handshake ACK and retransmits its SYN-ACK (tcp_synack_retries=5); the client (established on its side) stays idle 8 s, then half-closes (its FIN,ACK is not a pure ACK, passes, and completes the handshake on the server)" "$CLIENT_PY" "" "" "iptables -A INPUT -p tcp -d 127.0.0.1 --dport 8082 --tcp-flags SYN,ACK,RST,FIN ACK -j DROP"
   server_py "$NS" 127.0.0.1 8082 60
   cap_start "$NS" lo 'tcp port 8082 or icmp' 60
-  client "$NS" 30 "$PY $SCRIPT_REL/client.py --no-data --hold 8 127.0.0.1 8082"
+  client_bg "$NS" 30 "$PY $SCRIPT_REL/client.py --no-data --hold 8 127.0.0.1 8082"
+  snap_pending "$NS" 1 1500 8082 established
+  wait_clients 35
   teardown iptables
   finish <<'EOF'
-{"groups": [{"server": {"ip": "127.0.0.1", "port": 8082}, "family": "ipv4", "kind": "synack-ack-dropped", "hold": 8, "clients": [1]}]}
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 8082}, "family": "ipv4", "kind": "synack-ack-dropped", "hold": 8, "clients": [1],
+  "firewall": null, "snapshotState": "ESTAB"}],
+ "note": "The iptables rule matches only pure ACKs (--tcp-flags SYN,ACK,RST,FIN ACK), not the SYN: no rule decides the SYN. The socket snapshots are taken 1.5 s in, while the client (established on its side) holds the connection."}
 EOF
 }
 
@@ -297,17 +367,22 @@ sc_veth-host-unreachable-and-drop() {
   run "sleep 1"   # let the links settle (carrier up) before capturing
   cap_start "$nc" veth-c 'tcp port 80 or tcp port 81 or icmp or arp' 60
   client "$nc" 30 "$PY $SCRIPT_REL/client.py 10.199.0.2 80"
-  client "$nc" 30 "$PY $SCRIPT_REL/client.py 10.199.0.2 81"
+  client_bg "$nc" 30 "$PY $SCRIPT_REL/client.py 10.199.0.2 81"
+  snap_pending "$nc" 2 1500 81 syn-sent
+  wait_clients 35
   cap_stop
   run "ip netns exec $nc ip neigh show dev veth-c > $M/neigh-client.txt 2>&1"
   firewall_dump "$ns" iptables
+  listings_dump "$ns" iptables
   ns_del "$nc"; ns_del "$ns"
   veth_extra "$nc" "$ns" clientNeighboursAfterRun "$M/neigh-client.txt"
   finish <<'EOF'
 {"groups": [
- {"server": {"ip": "10.199.0.2", "port": 80}, "family": "ipv4", "kind": "icmp-host-unreachable", "clients": [1]},
- {"server": {"ip": "10.199.0.2", "port": 81}, "family": "ipv4", "kind": "drop", "clients": [2]}],
- "note": "Two sequential attempts in one capture on veth-c."}
+ {"server": {"ip": "10.199.0.2", "port": 80}, "family": "ipv4", "kind": "icmp-host-unreachable", "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "REJECT"}},
+ {"server": {"ip": "10.199.0.2", "port": 81}, "family": "ipv4", "kind": "drop", "clients": [2],
+  "firewall": {"chain": "INPUT", "rule": 2, "target": "DROP"}, "snapshotState": "SYN-SENT"}],
+ "note": "Two sequential attempts in one capture on veth-c. Firewall listings: the server namespace; socket snapshots: the client namespace, 1.5 s into attempt 2."}
 EOF
 }
 
@@ -324,16 +399,19 @@ sc_veth-host-unreachable-delayed() {
   wait_text "$M/icmp-responder.log" watching 10 || die "icmp_responder.py did not start"
   run "sleep 1"   # let the links settle (carrier up) before capturing
   cap_start "$nc" veth-c 'tcp port 82 or icmp or arp' 180
+  snap_before "$nc"
   client "$nc" 160 "$PY $SCRIPT_REL/client.py 10.199.0.2 82"
   cap_stop
   firewall_dump "$ns" iptables
+  listings_dump "$ns" iptables
   stop_servers
   ns_del "$nc"; ns_del "$ns"
   veth_extra "$nc" "$ns" icmpResponderLog "$M/icmp-responder.log"
   finish <<'EOF'
 {"groups": [
- {"server": {"ip": "10.199.0.2", "port": 82}, "family": "ipv4", "kind": "icmp-host-unreachable", "icmpWhileLocked": false, "icmpDelay": 0.2, "clients": [1]}],
- "note": "ICMP emitted 0.2 s after the SYN by scripts/capture/icmp_responder.py, i.e. asynchronously to the client's connect()."}
+ {"server": {"ip": "10.199.0.2", "port": 82}, "family": "ipv4", "kind": "icmp-host-unreachable", "icmpWhileLocked": false, "icmpDelay": 0.2, "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "DROP"}}],
+ "note": "ICMP emitted 0.2 s after the SYN by scripts/capture/icmp_responder.py, i.e. asynchronously to the client's connect(); the SYN itself is dropped by the server namespace's INPUT rule 1. Firewall listings: the server namespace; socket snapshots: the client namespace, before the client starts (its connect is pending only 0.2 s)."}
 EOF
 }
 
@@ -349,14 +427,69 @@ sc_concurrent-mixed() {
   client_bg "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 12350"   # 5
   client_bg "$NS" 30 "$curl"                                        # 6
   client_bg "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 12345"   # 7
+  snap_pending "$NS" 1 1500 12345 syn-sent
   wait_clients 40
   teardown iptables
   finish <<'EOF'
 {"groups": [
- {"server": {"ip": "127.0.0.1", "port": 12345}, "family": "ipv4", "kind": "drop", "clients": [1, 4, 7]},
- {"server": {"ip": "127.0.0.1", "port": 12350}, "family": "ipv4", "kind": "rst", "clients": [2, 5]},
- {"server": {"ip": "127.0.0.1", "port": 8080}, "family": "ipv4", "kind": "accept", "clients": [3, 6]}],
- "note": "Seven concurrent attempts interleaved in one capture; python clients print their local port, which ties each to its connection."}
+ {"server": {"ip": "127.0.0.1", "port": 12345}, "family": "ipv4", "kind": "drop", "clients": [1, 4, 7],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "DROP"}, "snapshotState": "SYN-SENT"},
+ {"server": {"ip": "127.0.0.1", "port": 12350}, "family": "ipv4", "kind": "rst", "clients": [2, 5], "firewall": null},
+ {"server": {"ip": "127.0.0.1", "port": 8080}, "family": "ipv4", "kind": "accept", "clients": [3, 6], "firewall": null}],
+ "note": "Seven concurrent attempts interleaved in one capture; python clients print their local port, which ties each to its connection. Socket snapshots 1.5 s after client 1 started: the three dropped connects are pending."}
+EOF
+}
+
+sc_drop-nth() {
+  # xt_statistic nth: the rule's counter starts when the rule is added and
+  # counts only the packets that reach the match, i.e. tcp to 127.0.0.1:12351
+  # (ss, which waits for the listener, sends no packet). With --every 2
+  # --packet 0 the rule matches the 1st, 3rd, 5th ... of those packets:
+  # checked on kernel 6.18 / iptables 1.8.9 (nf_tables; nft shows it as
+  # `numgen inc mod 2 0`). So the first SYN is always dropped and its
+  # retransmission always gets through: deterministic. (--packet 1 matches
+  # the 2nd, 4th ... : the first SYN would pass.)
+  open_scenario drop-nth "listener (scripts/capture/server.py) on 127.0.0.1:12351 behind iptables -m statistic --mode nth --every 2 --packet 0 -j DROP for tcp to 127.0.0.1:12351: the rule drops the 1st, 3rd, 5th ... packet to that port (its counter starts when the rule is added; nothing else sends to the port before the client). So the first SYN is dropped, the SYN retransmitted at the 1 s RTO gets the SYN-ACK and connect() succeeds after ~1 s; later the client's handshake ACK and its first FIN are dropped too (its data segment completes the handshake, the FIN is retransmitted). Kernel defaults (tcp_syn_linear_timeouts=4, tcp_syn_retries=6); python blocking connect" "$CLIENT_PY" "" "" "iptables -A INPUT -p tcp -d 127.0.0.1 --dport 12351 -m statistic --mode nth --every 2 --packet 0 -j DROP"
+  server_py "$NS" 127.0.0.1 12351 60
+  cap_start "$NS" lo 'tcp port 12351 or icmp' 60
+  client_bg "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 12351"
+  snap_pending "$NS" 1 0 12351 syn-sent
+  wait_clients 35
+  teardown iptables
+  finish <<'EOF'
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 12351}, "family": "ipv4", "kind": "accept-after-nth-drop", "droppedSyns": 1, "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": 1, "target": "DROP"}, "snapshotState": "SYN-SENT"}],
+ "note": "The nth rule drops the first SYN and lets its retransmission through; it is the rule that made this attempt lose a SYN."}
+EOF
+}
+
+sc_drop-policy() {
+  open_scenario drop-policy "iptables -P INPUT DROP and one INPUT rule that does not match the SYNs (-i lo -p tcp --dport 22 -j ACCEPT): the SYNs to 127.0.0.1:12352 are dropped by the INPUT policy, no rule decides them; tcp_syn_linear_timeouts=0, tcp_syn_retries=2; python blocking connect" "$CLIENT_PY" 2 0 "iptables -A INPUT -i lo -p tcp --dport 22 -j ACCEPT"
+  run "ip netns exec $NS iptables -P INPUT DROP"
+  cap_start "$NS" lo 'tcp port 12352 or icmp' 50
+  client_bg "$NS" 37 "$PY $SCRIPT_REL/client.py 127.0.0.1 12352"
+  snap_pending "$NS" 1 1500 12352 syn-sent
+  wait_clients 42
+  teardown iptables
+  finish <<'EOF'
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 12352}, "family": "ipv4", "kind": "drop", "clients": [1],
+  "firewall": {"chain": "INPUT", "rule": null, "target": "DROP"}, "snapshotState": "SYN-SENT"}],
+ "note": "Decided by the INPUT policy (DROP): firewall rule null."}
+EOF
+}
+
+sc_reject-user-chain() {
+  open_scenario reject-user-chain "a user chain decides: iptables -N TCPDIAG_CHECK; iptables -A TCPDIAG_CHECK -p tcp --dport 12353 -j REJECT --reject-with tcp-reset; iptables -A INPUT -j TCPDIAG_CHECK. The SYN to 127.0.0.1:12353 jumps from INPUT rule 1 to TCPDIAG_CHECK, whose rule 1 answers it with a RST (nothing listens on the port); python blocking connect" "$CLIENT_PY" "" "" "iptables -N TCPDIAG_CHECK"
+  run "ip netns exec $NS iptables -A TCPDIAG_CHECK -p tcp --dport 12353 -j REJECT --reject-with tcp-reset"
+  run "ip netns exec $NS iptables -A INPUT -j TCPDIAG_CHECK"
+  cap_start "$NS" lo 'tcp port 12353 or icmp' 60
+  snap_before "$NS"
+  client "$NS" 30 "$PY $SCRIPT_REL/client.py 127.0.0.1 12353"
+  teardown iptables
+  finish <<'EOF'
+{"groups": [{"server": {"ip": "127.0.0.1", "port": 12353}, "family": "ipv4", "kind": "rst", "clients": [1],
+  "firewall": {"chain": "TCPDIAG_CHECK", "rule": 1, "target": "REJECT"}}],
+ "note": "Decided inside the user chain TCPDIAG_CHECK (rule 1), reached by INPUT rule 1 (-j TCPDIAG_CHECK)."}
 EOF
 }
 

@@ -79,6 +79,8 @@ tool_versions() { # NAME... -> NAME=VERSION lines
       tshark)    echo "tshark=$(tshark --version 2>/dev/null | head -1 | sed 's/^TShark (Wireshark) //')" ;;
       python3)   echo "python3=$("$PY" --version 2>&1 | sed 's/^Python //')" ;;
       iproute2)  echo "iproute2=$(ip -V 2>&1)" ;;
+      nft)       echo "nft=$(nft --version 2>&1)" ;;
+      net-tools) echo "net-tools=$(netstat --version 2>&1 | head -1) (Debian package net-tools $(pkgver net-tools))" ;;
       curl)      echo "curl=$(curl --version | head -1)" ;;
       telnet)    echo "telnet=$(pkgver telnet) (Debian package telnet)" ;;
       nc)        echo "nc=$(pkgver netcat-openbsd) (Debian package netcat-openbsd)" ;;
@@ -160,6 +162,53 @@ firewall_dump() { # NS [iptables|ip6tables] -- without the second argument: both
   fi
 }
 
+# listings_dump NS iptables|ip6tables -- the namespace's firewall in every
+# listing form, one file each in $D: <tool>-L.txt (`-L`: names from /etc/hosts
+# and /etc/services; a DNS lookup fails at once, since no namespace of ours
+# has a route off the machine), <tool>-nL.txt, <tool>-nvL-num.txt
+# (`-n -v -L --line-numbers`), <tool>-nvxL.txt (`-n -v -x -L`), <tool>-S.txt,
+# <tool>-save-c.txt (`<tool>-save -c`): stdout only, stderr goes to
+# $M/listings-stderr.txt (make_json.py checks it is empty); and nft-ruleset.txt
+# (`nft list ruleset`) with stdout and stderr as a terminal shows them: nft
+# prints "# Warning: table ip filter is managed by iptables-nft, do not touch!"
+# on stderr before each table that holds xtables matches/targets (REJECT,
+# statistic ...); stdbuf -oL keeps those lines in their place.
+LISTING_FORMS=("L|-L" "nL|-n -L" "nvL-num|-n -v -L --line-numbers" "nvxL|-n -v -x -L" "S|-S")
+listings_dump() {
+  local f name flags
+  for f in "${LISTING_FORMS[@]}"; do
+    name=${f%%|*}; flags=${f#*|}
+    run "ip netns exec $1 env TZ=UTC timeout 30 $2 $flags > $D/$2-$name.txt 2>> $M/listings-stderr.txt"
+  done
+  run "ip netns exec $1 env TZ=UTC timeout 30 $2-save -c > $D/$2-save-c.txt 2>> $M/listings-stderr.txt"
+  run "ip netns exec $1 timeout 30 stdbuf -oL nft list ruleset > $D/nft-ruleset.txt 2>&1"
+  printf '{"namespace": "%s", "tool": "%s"}\n' "$1" "$2" > "$M/listings.json"
+}
+
+# snapshots NS WHEN [CLIENT-NO] -- the namespace's TCP sockets, as `ss -tanp`,
+# `ss -tanpoi`, `netstat -tanp` and `netstat -tanpo` print them, one file each
+# in $D (ss-tanp.txt ...). WHEN ("while-pending", "before-client", ...) and the
+# clock go to $M/snapshots.json; the command line of every pid the tables
+# name, read from /proc right after, to $M/snapshot-procs.txt (make_json.py
+# checks that the pid of a client's row is that client).
+snapshots() {
+  local t0 t1 p
+  t0=$EPOCHREALTIME
+  run "ip netns exec $1 timeout 10 ss -tanp > $D/ss-tanp.txt 2>> $M/snapshots-stderr.txt"
+  run "ip netns exec $1 timeout 10 ss -tanpoi > $D/ss-tanpoi.txt 2>> $M/snapshots-stderr.txt"
+  run "ip netns exec $1 timeout 10 netstat -tanp > $D/netstat-tanp.txt 2>> $M/snapshots-stderr.txt"
+  run "ip netns exec $1 timeout 10 netstat -tanpo > $D/netstat-tanpo.txt 2>> $M/snapshots-stderr.txt"
+  t1=$EPOCHREALTIME
+  : > "$M/snapshot-procs.txt"
+  for p in $(grep -ohE 'pid=[0-9]+|[0-9]+/' "$D"/ss-tanp.txt "$D"/netstat-tanp.txt | tr -dc '0-9\n' | sort -un); do
+    if [[ -r /proc/$p/cmdline ]]; then
+      printf '%s %s\n' "$p" "$(tr '\0' ' ' < "/proc/$p/cmdline")" >> "$M/snapshot-procs.txt"
+    fi
+  done
+  printf '{"namespace": "%s", "taken": "%s", "client": %s, "startEpoch": %s, "endEpoch": %s}\n' \
+    "$1" "$2" "${3:-null}" "$t0" "$t1" > "$M/snapshots.json"
+}
+
 # ------------------------------------------------------------ bounded waits
 poll_until() { # SECONDS CMD... -- run CMD every 0.05 s until it succeeds, at most SECONDS
   local i n=$(( $1 * 20 ))
@@ -173,6 +222,7 @@ poll_until() { # SECONDS CMD... -- run CMD every 0.05 s until it succeeds, at mo
 _has_text() { grep -qE "$2" "$1" 2>/dev/null; }
 _listening() { [[ -n $(ip netns exec "$1" ss -Hltn "sport = :$2") ]]; }
 _gone() { kill -0 "$1" 2>/dev/null && return 1; wait "$1" 2>/dev/null; return 0; }
+_sock_state() { [[ -n $(ip netns exec "$1" ss -Htn state "$2" "dport = :$3") ]]; } # NS STATE PORT
 wait_text() { poll_until "$3" _has_text "$1" "$2"; } # FILE REGEX SECONDS
 wait_listen() { # NS PORT SECONDS  (ss reads the socket table: no packets)
   logc "ip netns exec $1 ss -Hltn 'sport = :$2'    # repeated until the listener shows up (max $3 s)"
@@ -202,16 +252,17 @@ cap_halt() { # stop both tcpdumps 0.5 s after the last client
   wait_pid "$P_PCAP" 10; wait_pid "$P_LIVE" 10
 }
 
-# timed_eval CMD DIR -- eval CMD; write DIR/rc, DIR/elapsed (s.uuuuuu), DIR/start (epoch)
+# timed_eval CMD DIR -- eval CMD; write DIR/start (epoch, before CMD starts, so
+# that a snapshot can be timed from it), DIR/rc, DIR/elapsed (s.uuuuuu)
 timed_eval() {
   local t0 t1 rc d
   t0=$EPOCHREALTIME
+  printf '%s\n' "$t0" > "$2/start"
   eval "$1"; rc=$?
   t1=$EPOCHREALTIME
   d=$(( 10#${t1/./} - 10#${t0/./} ))
   echo "$rc" > "$2/rc"
   printf '%d.%06d\n' $((d / 1000000)) $((d % 1000000)) > "$2/elapsed"
-  printf '%s\n' "$t0" > "$2/start"
 }
 new_client_dir() { # CMD -> C (the next clients/N dir, with its cmd file)
   NCLIENT=$((NCLIENT + 1)); C=$M/clients/$NCLIENT; mkdir -p "$C"

@@ -61,6 +61,8 @@ KINDS = {
     "icmp6-adm-prohibited": ("unreachable", "EACCES", "ICMPv6 type 1 code 1 (administratively prohibited)"),
     "accept": ("established", None, "SYN-ACK"),
     "accept-after-drop": ("established", None, "SYN-ACK once the DROP rule was removed"),
+    "accept-after-nth-drop": ("established", None,
+                              "SYN-ACK to the retransmitted SYN (a statistic nth DROP rule dropped the first)"),
     "synack-ack-dropped": ("established", None, "SYN-ACK (client's ACKs dropped at the server)"),
 }
 ICMP_EXPECT = {  # kind -> (is_v6, type, code)
@@ -131,6 +133,135 @@ def parse_client(out, rc):
     return None, None, None
 
 
+LISTING_FILES = ["{t}-L.txt", "{t}-nL.txt", "{t}-nvL-num.txt", "{t}-nvxL.txt", "{t}-S.txt", "{t}-save-c.txt",
+                 "nft-ruleset.txt"]
+SNAPSHOT_FILES = ["ss-tanp.txt", "ss-tanpoi.txt", "netstat-tanp.txt", "netstat-tanpo.txt"]
+SS_STATE = {"SYN_SENT": "SYN-SENT", "ESTABLISHED": "ESTAB", "TIME_WAIT": "TIME-WAIT", "SYN_RECV": "SYN-RECV",
+            "FIN_WAIT1": "FIN-WAIT-1", "FIN_WAIT2": "FIN-WAIT-2", "CLOSE_WAIT": "CLOSE-WAIT", "LAST_ACK": "LAST-ACK",
+            "CLOSING": "CLOSING", "LISTEN": "LISTEN", "CLOSE": "UNCONN"}
+
+
+def split_endpoint(text):
+    """'127.0.0.1:80', '[::1]:80', '::1:80', '*:*' -> (ip, port or None)."""
+    ip, _, port = text.rpartition(":")
+    ip = ip[1:-1] if ip.startswith("[") and ip.endswith("]") else ip
+    return ip, (int(port) if port.isdigit() else None)
+
+
+def socket_rows(path):
+    """The TCP rows of one ss -tan... / netstat -tan... file: state (ss spelling), local, peer, pid, program."""
+    rows = []
+    for line in read(path).splitlines():
+        w = line.split()
+        if not w or line.startswith(("\t", " ")) and not line.lstrip().startswith("tcp"):
+            continue  # ss -i continuation lines
+        if w[0] in ("tcp", "tcp6") and len(w) >= 6:          # netstat
+            state = SS_STATE.get(w[5], w[5])
+            pid = prog = None
+            if len(w) >= 7 and "/" in w[6]:
+                a, b = w[6].split("/", 1)
+                pid, prog = (int(a), b) if a.isdigit() else (None, None)
+            rows.append({"state": state, "local": split_endpoint(w[3]), "peer": split_endpoint(w[4]),
+                         "pid": pid, "program": prog})
+        elif len(w) >= 5 and w[0] != "State" and w[0].isupper():  # ss
+            m = re.search(r'users:\(\("([^"]*)",pid=(\d+),fd=\d+\)', line)
+            rows.append({"state": w[0], "local": split_endpoint(w[3]), "peer": split_endpoint(w[4]),
+                         "pid": int(m.group(2)) if m else None, "program": m.group(1) if m else None})
+    return rows
+
+
+def listing_facts(D, M):
+    """Which listing files were written (and that their commands printed nothing on stderr)."""
+    info = json.loads(read(os.path.join(M, "listings.json"), "{}"))
+    problems = []
+    if not info:
+        return None, ["no firewall listings were written"]
+    files = [f.format(t=info["tool"]) for f in LISTING_FILES]
+    missing = [f for f in files if not os.path.isfile(os.path.join(D, f))]
+    if missing:
+        problems.append(f"listing files missing: {missing}")
+    err = read(os.path.join(M, "listings-stderr.txt")).strip()
+    if err:
+        problems.append(f"listing commands wrote to stderr: {err[:300]}")
+    info["files"] = files
+    return info, problems
+
+
+def snapshot_facts(D, M, clients, attempts_by_client, spec_groups):
+    """scenario.json "snapshots": when, and per attempt the row (pid, program) each snapshot file shows."""
+    info = json.loads(read(os.path.join(M, "snapshots.json"), "{}"))
+    if not info:
+        return None, ["no socket snapshots were taken"]
+    problems = []
+    procs = {}
+    for line in read(os.path.join(M, "snapshot-procs.txt")).splitlines():
+        pid, _, cmdline = line.partition(" ")
+        procs[int(pid)] = cmdline.strip()
+    err = read(os.path.join(M, "snapshots-stderr.txt")).strip()
+    if err:
+        problems.append(f"snapshot commands wrote to stderr: {err[:300]}")
+    files = {f: socket_rows(os.path.join(D, f)) for f in SNAPSHOT_FILES}
+    ref = clients.get(info.get("client"))
+    start = float(read(os.path.join(M, "clients", str(info.get("client")), "start"), "nan").strip() or "nan")
+    after = round(float(info["startEpoch"]) - start, 3) if ref is not None else None
+    rows = []
+    for (cip, cport, sip, sport), (att, gi, client_no) in attempts_by_client.items():
+        want_state = spec_groups[gi].get("snapshotState")
+        per_file = {}
+        for f, frows in files.items():
+            hit = [r for r in frows if r["local"] == (cip, cport) and r["peer"] == (sip, sport)]
+            per_file[f] = ({"state": hit[0]["state"], "pid": hit[0]["pid"], "program": hit[0]["program"]}
+                           if hit else None)
+        seen = [v for v in per_file.values() if v is not None]
+        desc = f"{cip}:{cport} -> {sip}:{sport}"
+        if want_state is None:
+            if any(v["pid"] is not None for v in seen):
+                problems.append(f"{desc}: a snapshot shows a process for an attempt the scenario does not snapshot")
+            if not seen:
+                continue
+        else:
+            if len(seen) != len(files):
+                problems.append(f"{desc}: in {len(seen)} of {len(files)} snapshot files (expected {want_state})")
+            if any(v["state"] != want_state for v in seen):
+                problems.append(f"{desc}: snapshot states {[v['state'] for v in seen]}, expected {want_state}")
+        pids = {v["pid"] for v in seen}
+        progs = {v["program"] for v in seen}
+        pid = next(iter(pids)) if len(pids) == 1 else None
+        prog = next(iter(progs)) if len(progs) == 1 else None
+        if want_state is not None and (len(pids) != 1 or len(progs) != 1 or pid is None):
+            problems.append(f"{desc}: the snapshot files disagree or show no process: pids {pids}, programs {progs}")
+        cmdline = procs.get(pid) if pid is not None else None
+        if pid is not None:
+            # the pid must be this attempt's client process (its arguments as the script started it)
+            want_args = clients[client_no]["cmd"].split()[1:] if client_no is not None else None
+            ok = cmdline is not None and want_args is not None and cmdline.split()[1:] == want_args
+            if not ok:
+                problems.append(f"{desc}: pid {pid} has command line {cmdline!r}, not the client's "
+                                f"{clients[client_no]['cmd'] if client_no is not None else '?'!r}")
+        rows.append({"client": {"ip": cip, "port": cport}, "server": {"ip": sip, "port": sport},
+                     "state": seen[0]["state"] if seen else None, "pid": pid, "program": prog,
+                     "cmdline": cmdline, "files": per_file})
+    with_pid = [r for r in rows if r["pid"] is not None]
+    out = {
+        "taken": info["taken"],
+        "namespace": info["namespace"],
+        "client": info.get("client"),
+        "takenAfterSeconds": after,
+        "durationSeconds": round(float(info["endEpoch"]) - float(info["startEpoch"]), 3),
+        "clientPid": with_pid[0]["pid"] if len(with_pid) == 1 else None,
+        "clientProgram": with_pid[0]["program"] if len(with_pid) == 1 else None,
+        "files": SNAPSHOT_FILES,
+        "rows": rows,
+        "note": ("ss -tanp, ss -tanpoi, netstat -tanp, netstat -tanpo in the client's namespace; takenAfterSeconds "
+                 "= when the first of them started, in s after client `client` started (negative: before it). "
+                 "rows: per attempt of the capture that a snapshot shows (4-tuple match), the row's state, pid and "
+                 "program (per file in files, null where the file has no row), and the pid's command line read "
+                 "from /proc right after the snapshots. clientPid/clientProgram: the one process the rows show "
+                 "(null when none or several)."),
+    }
+    return out, problems
+
+
 def main():
     meta = Meta()
     D, M, scenario, spec = meta.D, meta.M, meta.scenario, meta.spec
@@ -186,6 +317,7 @@ def main():
     nn_text = read(os.path.join(D, "tcpdump-nn.txt"))
     counters = meta.counters
     locked_icmp_attempts = 0
+    attempts_by_client = {}
 
     attempts, notes, summary, problems, observed = [], [], [], [], []
     for gi, g in enumerate(spec["groups"]):
@@ -283,6 +415,21 @@ def main():
                 chk.append((len(synacks) >= 1 and len(syn_ts) == 1,
                             f"{len(syn_ts)} SYN, {len(synacks)} SYN-ACK"))
                 model_txt = "listener answers the first SYN with SYN-ACK: established"
+            elif kind == "accept-after-nth-drop":
+                dropped = int(g.get("droppedSyns", 1))
+                exp_n = dropped + 1
+                mod_s = "[" + ", ".join(fmt(m) for m in syns_model[:exp_n]) + "]"
+                chk.append((len(syn_ts) == exp_n,
+                            f"SYNs observed {len(syn_ts)} {obs_s} s; model (N={n}, L={lin}) with the first "
+                            f"{dropped} dropped by the nth rule: {exp_n} {mod_s} s"))
+                if len(syn_ts) == exp_n:
+                    chk.append((all(-0.02 <= o - m <= 0.15 + 0.15 * m for o, m in zip(offs, syns_model)),
+                                f"SYN offsets observed {obs_s} s vs model {mod_s} s"))
+                chk.append((len(synacks) >= 1 and len(syn_ts) >= 1 and abs(synacks[0] - offs[-1]) < 0.1,
+                            f"{len(synacks)} SYN-ACK, the first after {fmt(synacks[0]) if synacks else '-'} s "
+                            f"(answering the SYN sent at {fmt(offs[-1])} s)"))
+                model_txt = (f"the statistic nth rule drops the first {dropped} SYN(s); the next SYN of the "
+                             f"schedule (N={n}, L={lin}) gets a SYN-ACK")
             elif kind == "accept-after-drop":
                 rem = extra.get("dropRuleRemoved", {}).get("epoch")
                 rem_off = float(rem) - t0 if rem is not None else None
@@ -317,12 +464,12 @@ def main():
             else:
                 raise SystemExit(f"unknown kind {kind}")
             # client checks
-            cl = None
-            for c in gclients:
-                if c["local_port"] == cport:
-                    cl = c
+            cl = client_no = None
+            for no in g["clients"]:
+                if clients[no]["local_port"] == cport:
+                    cl, client_no = clients[no], no
             if cl is None and len(gclients) == 1:
-                cl = gclients[0]
+                cl, client_no = gclients[0], g["clients"][0]
             want = errno_name or "OK"
             if cl is not None:
                 chk.append((cl["result"] == want, f"client reported {cl['result']} (expected {want}), "
@@ -336,7 +483,7 @@ def main():
                     exp_t = 1.0 if g.get("icmpWhileLocked", True) else float(g.get("icmpDelay", 0))
                     chk.append((exp_t - 0.02 <= dur <= exp_t + 0.35,
                                 f"connect failed after {dur:.3f} s, model {fmt(exp_t)} s"))
-                elif kind == "accept-after-drop":
+                elif kind in ("accept-after-drop", "accept-after-nth-drop"):
                     exp_t = syns_model[len(syn_ts) - 1] if len(syn_ts) <= len(syns_model) else float("nan")
                     chk.append((abs(dur - exp_t) < 0.5, f"connect succeeded after {dur:.3f} s, model {fmt(exp_t)} s"))
                 elif cl["connect_s"] is not None:
@@ -362,8 +509,17 @@ def main():
             problems += [f"{desc}: {t}" for t in bad]
             notes.append(f"{desc} ({kind}: {answer}). Model: {model_txt}. Observed SYN offsets {obs_s} s. "
                          + "; ".join(("" if ok else "MISMATCH: ") + t for ok, t in chk) + ".")
+            if "firewall" in g:
+                # the rule the scenario set up that decides this attempt's SYN in the listings
+                # made after the run (null: no rule, and an ACCEPT policy)
+                att["firewall"] = g["firewall"]
             attempts.append(att)
+            attempts_by_client[(cip, cport, sip, sport)] = (att, gi, client_no)
             summary.append((desc, kind, att, obs_s, cl, bad))
+    # firewall listings and socket snapshots written by the capture script
+    listings, lprob = listing_facts(D, M)
+    snaps, sprob = snapshot_facts(D, M, clients, attempts_by_client, spec["groups"])
+    problems += lprob + sprob
     # scenario-level kernel counter check (namespace of the client)
     ldi = counters.get("TcpExtLockDroppedIcmps")
     if ldi is not None:
@@ -393,7 +549,9 @@ def main():
                       "client.txt; model values from the kernel model in scripts/capture/make_json.py"),
         kernelCounters=meta.nonzero_counters(),
         kernelCountersNote=("non-zero /proc/net/{netstat,snmp,snmp6} counters of the client namespace "
-                            "after the run (read with: ip netns exec NS cat /proc/net/netstat ...)"))
+                            "after the run (read with: ip netns exec NS cat /proc/net/netstat ...)"),
+        listings=listings,
+        snapshots=snaps)
     scen.update(extra)
 
     lines = []

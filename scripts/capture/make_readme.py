@@ -32,6 +32,10 @@ def main():
             o = a["outcome"] + (f" ({a['errno']})" if a["errno"] else "")
             if a.get("timeoutSeconds") is not None:
                 o += f" after {a['timeoutSeconds']} s"
+            if "firewall" in a:  # the rule deciding the SYN in the listing files
+                fw = a["firewall"]
+                o += (" [no rule]" if fw is None else f" [{fw['chain']} policy {fw['target']}]" if fw["rule"] is None
+                      else f" [{fw['chain']} rule {fw['rule']} {fw['target']}]")
             outs.append(f"{a['server']['ip']}:{a['server']['port']} {o}")
             s = str(a["synSent"])
             if "synAckSent" in a:
@@ -67,7 +71,8 @@ def main():
                  "|---|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(obs_rows) + "\n")
     head = open(os.path.join(HERE, "README-head.md")).read()
     tail = open(os.path.join(HERE, "README-tail.md")).read()
-    table = ("| scenario | setup | client | expected outcome per attempt | SYNs sent (per attempt) | tool versions |\n"
+    table = ("| scenario | setup | client | expected outcome per attempt [deciding firewall rule] | SYNs sent (per attempt) "
+             "| tool versions |\n"
              "|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n")
     with open(os.path.join(fix, "README.md"), "w") as f:
         f.write(head.rstrip("\n") + "\n\n" + table + "\n## Observed vs kernel model (from the last capture run)\n\n"

@@ -14,10 +14,13 @@ export interface FirewallFinding {
 
 /** What each target does to a SYN, and the outcome it leads to. */
 function effect(d: Decision): { words: string; outcomes: string[] } {
+  // a rule that takes only every Nth packet lets a retransmitted SYN through
+  const some = /\bstatistic mode nth\b/.test(d.options ?? "") ? ["established", "reset", "refused"] : [];
   // a DROP sends nothing back; an ICMP error from a router on the way may still come
-  if (d.target === "DROP") return { words: "dropped", outcomes: ["timeout", "in-progress", "app-timeout", "unreachable"] };
+  if (d.target === "DROP") return { words: "dropped", outcomes: ["timeout", "in-progress", "app-timeout", "unreachable", ...some] };
   if (d.target === "REJECT") {
-    const how = /reject-with (\S+)/.exec(d.text)?.[1] ?? "icmp-port-unreachable";
+    // the -L form of the rule (nft's "reject with icmp type ..." is read into it)
+    const how = /reject-with (\S+)/.exec(d.options ?? d.text)?.[1] ?? "icmp-port-unreachable";
     const outcomes = how === "tcp-reset" || how.endsWith("port-unreachable") ? ["refused"] : ["unreachable"];
     return { words: `rejected (${how})`, outcomes };
   }

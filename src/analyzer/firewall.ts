@@ -13,6 +13,8 @@ export interface Decision {
   rule: number | null;
   target: string;
   text: string;
+  /** The rule's match text in the -L form (nft and rule specs are read into it); null for a policy. */
+  options: string | null;
   at: Evidence | null;
   pkts: number | null;
   /** Set when a rule's match could not be evaluated: the walk stopped there. */
@@ -191,7 +193,8 @@ function matchOptions(options: string | null, syn: Syn, terminal: boolean): Matc
       // rule for an attempt that lost SYNs, not for one whose SYN got through
       if (words[i + 1] === "mode" && words[i + 2] === "nth") {
         hit = syn.lost;
-        i += 6;
+        i += 4; // mode nth every N
+        if (words[i + 1] === "packet") i += 2; // -L leaves out "packet 0"
       } else return { unknown: `"${text.trim()}" (it matches only some packets)` };
     }
     else return { unknown: `the match "${w}"` };
@@ -234,6 +237,7 @@ function decision(table: TableKind, chain: string, rule: FirewallRuleEvent | nul
     rule: rule ? rule.position : null,
     target,
     text: rule ? rule.text : `Chain ${chain} (policy ${target})`,
+    options: rule?.options ?? null,
     at: rule ? rule.at : null,
     pkts: rule?.pkts ?? null,
     cannotEvaluate: cannot,

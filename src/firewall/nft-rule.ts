@@ -40,6 +40,12 @@ export function nftListedForm(words: string[], family: string): ListedForm & { p
     } else if (w === "ct" && words[i + 1] === "state") {
       i++;
       options.push(`ctstate ${next().toUpperCase()}`);
+    } else if (w === "numgen" && words[i + 1] === "inc" && words[i + 2] === "mod") {
+      // numgen inc mod N P: iptables-nft's form of statistic mode nth every N packet P
+      i += 2;
+      const every = next();
+      const packet = next();
+      options.push(`statistic mode nth every ${every} packet ${packet}`);
     } else if (w === "counter") {
       if (words[i + 1] === "packets") {
         out.pkts = Number(words[i + 2]);
