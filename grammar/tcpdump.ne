@@ -37,6 +37,9 @@ const mooLexer = moo.compile({
   ip6: ip6Pattern,
   date: /\d{4}-\d{2}-\d{2}(?= )/,
   clock: /\d{2,}:\d{2}:\d{2}(?:\.\d+)?/,
+  // Addresses people redacted before pasting: x.x.x.x, 10.0.0.X, an
+  // address or name with <port>/xxxxx for the port (never printed by tcpdump)
+  redacted: /(?:(?=(?:\d{1,3}\.){0,3}(?:[xX]{1,3}|\*)(?![\w-]))(?:\d{1,3}|[xX]{1,3}|\*)(?:\.(?:\d{1,3}|[xX]{1,3}|\*)){3}(?:\.(?:\d+|[xX]+|<[\w -]+>|[A-Za-z][\w-]*))?|(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\.(?:<[\w -]+>|[xX]{2,}(?![\w-])))/,
   ip4: /\d{1,3}(?:\.\d{1,3}){3}(?:\.[A-Za-z0-9][A-Za-z0-9-]*)?/,
   decimal: /\d+\.\d+/,
   hex: /0x[0-9a-fA-F]+/,
@@ -62,7 +65,7 @@ const mooLexer = moo.compile({
 // %anyToken as a token type; answer for the real types only, so %anyToken
 // resolves to the test below (any token at all).
 const tokenTypes = new Set([
-  "pktnum", "lead", "indent", "ws", "mac", "ip6", "date", "clock", "ip4", "decimal",
+  "pktnum", "lead", "indent", "ws", "mac", "ip6", "date", "clock", "redacted", "ip4", "decimal",
   "hex", "number", "word", "kw", "ellipsis", "punct", "other",
 ]);
 mooLexer.has = (type: string) => tokenTypes.has(type);
@@ -180,7 +183,7 @@ ip_header -> "(" nested ")"                      {% (d) => b.flat(d) %}
 flow -> endpoint __ ">" __ endpoint ":" payload  {% (d) => b.flow(d[0], d[4], d[6]) %}
       | endpoint __ ">" __ endpoint ":"          {% (d) => b.flow(d[0], d[4], b.otherPayload([])) %}
 
-endpoint -> %ip4 {% id %} | %ip6 {% id %} | %word {% id %}
+endpoint -> %ip4 {% id %} | %ip6 {% id %} | %word {% id %} | %redacted {% id %}
 
 payload ->
     __ tcp_segment                               {% (d) => d[1] %}
@@ -300,7 +303,7 @@ nested_part -> flat_token {% () => null %} | "(" nested ")" {% () => null %} | "
              | "{" nested "}" {% () => null %}
 
 flat_token -> %word {% id %} | %kw {% id %} | %number {% id %} | %ws {% id %} | %hex {% id %}
-            | %ip4 {% id %} | %ip6 {% id %} | %decimal {% id %} | %clock {% id %} | %date {% id %}
+            | %ip4 {% id %} | %ip6 {% id %} | %decimal {% id %} | %clock {% id %} | %date {% id %} | %redacted {% id %}
             | %mac {% id %} | %ellipsis {% id %} | %other {% id %}
             | "," {% id %} | ":" {% id %} | ">" {% id %} | "<" {% id %} | "/" {% id %} | "=" {% id %}
             | "?" {% id %} | "+" {% id %} | "*" {% id %} | "#" {% id %} | "|" {% id %} | "\"" {% id %}

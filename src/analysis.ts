@@ -61,6 +61,15 @@ export interface AttemptReport {
   /** One sentence in plain words. */
   summary: string;
   sources: Evidence[];
+  /** What the client program itself printed (a terminal session's telnet/curl/nc message, `time`). */
+  application?: {
+    program: string | null;
+    result: "connected" | "failed" | "gave-up" | "interrupted" | null;
+    errno: string | null;
+    realSeconds: number | null;
+    /** realSeconds read from redacted digits (1m3.xxxs). */
+    approximate: boolean;
+  };
 }
 
 export type Severity = "error" | "warning" | "info";

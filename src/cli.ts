@@ -2,8 +2,9 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import type { TcpdumpEvent } from "./events.js";
-import { fileSource, stdinSource, type InputSource } from "./input.js";
-import { runPipeline, type PipelineResult, type UnparsedLine } from "./pipeline.js";
+import { FORMATS, type DetectedFormat } from "./formats/detect.js";
+import { expandSources, stdinSource, type InputSource } from "./input.js";
+import { runPipeline, type PipelineOptions, type PipelineResult, type UnparsedLine } from "./pipeline.js";
 import { jsonReport } from "./report/json.js";
 import { tableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
@@ -20,9 +21,25 @@ export interface CliIo {
   columns?: number;
 }
 
-function sourcesFor(files: string[] | undefined, io: CliIo): InputSource[] {
+function sourcesFor(files: string[] | undefined, io: CliIo): Promise<InputSource[]> {
   const names = files && files.length > 0 ? files : ["-"];
-  return names.map((n) => (n === "-" ? stdinSource((io.stdin ?? process.stdin) as never) : fileSource(n)));
+  return expandSources(names, () => stdinSource((io.stdin ?? process.stdin) as never));
+}
+
+/** --format NAME (every input) or NAME:PATH (that input); null and a message when one is wrong. */
+function formatOptions(given: string[] | undefined, io: CliIo): Pick<PipelineOptions, "format" | "formats"> | null {
+  const out: Pick<PipelineOptions, "format" | "formats"> = { formats: new Map() };
+  for (const g of given ?? []) {
+    const i = g.indexOf(":");
+    const name = i < 0 ? g : g.slice(0, i);
+    if (!(FORMATS as readonly string[]).includes(name)) {
+      io.stderr(`tcpdiag: --format takes one of ${FORMATS.join(", ")} (or NAME:PATH), not ${JSON.stringify(g)}\n`);
+      return null;
+    }
+    if (i < 0) out.format = name as DetectedFormat;
+    else out.formats!.set(g.slice(i + 1), name as DetectedFormat);
+  }
+  return out;
 }
 
 /** Exit code and one-line messages for inputs that could not be read. */
@@ -34,7 +51,7 @@ function inputProblems(result: PipelineResult, io: CliIo): number {
   }
   for (const i of result.inputs) {
     for (const w of i.warnings) io.stderr(`tcpdiag: warning: ${i.name}: ${w}\n`);
-    if (i.format === "unknown" && i.unparsed > 0) code = EXIT.UNREADABLE;
+    if ((i.format === "unknown" || i.parsed === 0) && i.unparsed + i.text > 0 && !i.section) code = EXIT.UNREADABLE;
   }
   return code;
 }
@@ -73,14 +90,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let usageError = false;
   const parser = yargs(argv)
     .scriptName("tcpdiag")
-    .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from the text tcpdump and strace print.")
+    .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from the text tcpdump, strace, netstat, ss, iptables and sysctl print, alone or pasted as a terminal session.")
     .command(
       "analyze [files..]",
       "Find the connection attempts in the inputs and say what happened to each (standard input when no file or -)",
       (y) =>
         y
-          .positional("files", { type: "string", array: true, describe: "tcpdump or strace output files; - for standard input" })
+          .positional("files", {
+            type: "string",
+            array: true,
+            describe: "files or folders of tool output (tcpdump, strace, netstat, ss, iptables, nft, sysctl, terminal sessions); - for standard input",
+          })
           .option("json", { type: "boolean", default: false, describe: "write the JSON report (report.schema.json)" })
+          .option("format", {
+            type: "string",
+            array: true,
+            // one value per --format, so that the files after it stay files
+            nargs: 1,
+            describe: `read the inputs as this format instead of detecting it; NAME:PATH for one input (${FORMATS.join(", ")})`,
+          })
+          .option("explain", { type: "boolean", default: false, describe: "say why each input was read as its format" })
           .option("relative-times", {
             type: "string",
             describe:
@@ -94,27 +123,48 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           exitCode = EXIT.USAGE;
           return;
         }
-        const result = await withInterrupt((signal) =>
-          runPipeline(sourcesFor(args.files, io), {
+        const formats = formatOptions(args.format, io);
+        if (!formats) {
+          exitCode = EXIT.USAGE;
+          return;
+        }
+        const sources = await sourcesFor(args.files, io);
+        const result = await withInterrupt(async (signal) =>
+          runPipeline(sources, {
             signal,
+            ...formats,
             ...(relative ? { relativeTimes: relative as RelativeMode } : {}),
           }),
         );
         exitCode = inputProblems(result, io);
         if (args.json) io.stdout(`${JSON.stringify(jsonReport(result), null, 2)}\n`);
-        else io.stdout(tableReport(result, { width: io.columns ?? 120 }));
+        else io.stdout(tableReport(result, { width: io.columns ?? 120, explain: args.explain }));
       },
     )
     .command(
       "parse [files..]",
       "Print every parsed record as one JSON object per line (input, line, format, type, fields), and unparsed lines as type \"unparsed\"",
-      (y) => y.positional("files", { type: "string", array: true, describe: "tcpdump or strace output files; - for standard input" }),
+      (y) =>
+        y
+          .positional("files", { type: "string", array: true, describe: "files or folders of tool output; - for standard input" })
+          .option("format", { type: "string", array: true, nargs: 1, describe: "as for analyze" }),
       async (args) => {
         if (usageError) return;
+        const formats = formatOptions(args.format, io);
+        if (!formats) {
+          exitCode = EXIT.USAGE;
+          return;
+        }
         const write = (o: Record<string, unknown>) => io.stdout(`${JSON.stringify(o)}\n`);
+        const sources = await sourcesFor(args.files, io);
         const result = await withInterrupt((signal) =>
-          runPipeline(sourcesFor(args.files, io), {
+          runPipeline(sources, {
             signal,
+            ...formats,
+            onSysctlLine: (input, line, rec) => {
+              const { record, ...fields } = rec;
+              write({ input, line, format: "sysctl", type: record, ...fields });
+            },
             onEvent: (e) => write(parseRecord(e)),
             onStraceLine: (input, line, rec) => write(straceRecord(input, line, rec)),
             onFirewallLine: (input, line, rec) => {
@@ -126,8 +176,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
               const { record, ...fields } = rec;
               write({ input, line, format: tool, type: record, ...fields });
             },
-            onUnparsed: (u: UnparsedLine) =>
-              write({ input: u.input, line: u.line, format: "tcpdump", type: "unparsed", reason: u.reason, text: u.text }),
+            onUnparsed: (u: UnparsedLine) => write({ input: u.input, line: u.line, type: "unparsed", reason: u.reason, text: u.text }),
           }),
         );
         exitCode = inputProblems(result, io);

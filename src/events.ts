@@ -141,7 +141,39 @@ export type AnalyzerEvent =
   | ConnectEvent
   | SocketRowEvent
   | FirewallRuleEvent
-  | FirewallChainEvent;
+  | FirewallChainEvent
+  | SettingEvent
+  | ClientRunEvent;
+
+/** A kernel setting as printed (sysctl, /proc/sys). */
+export interface SettingEvent {
+  type: "setting";
+  at: Evidence;
+  /** Dotted: net.ipv4.tcp_syn_retries. */
+  key: string;
+  value: string;
+}
+
+/** What a client program run at a prompt said about its connect (telnet, curl, nc, Python...). */
+export interface ClientRunEvent {
+  type: "client-run";
+  /** The command line, or the first message when no command was seen. */
+  at: Evidence;
+  program: string | null;
+  /** From the command's arguments or the message; port null when neither says. */
+  server: { host: string; port: number | null } | null;
+  /**
+   * connected; failed (with errno when the words name one); gave-up: the
+   * program's own timeout; interrupted: Ctrl+C while it waited; null: it
+   * said nothing about the outcome.
+   */
+  result: "connected" | "failed" | "gave-up" | "interrupted" | null;
+  errno: string | null;
+  /** `time`'s real seconds; digits redacted as x count as 0 (approximate). */
+  realSeconds: number | null;
+  approximate: boolean;
+  evidence: Evidence[];
+}
 
 /** A row of a socket table (netstat, ss): a snapshot of one socket. */
 export interface SocketRowEvent {

@@ -2,7 +2,8 @@
 // Says clearly what it cannot read (binary data, a pcap file) and what it
 // had to repair (CRLF line ends, invalid UTF-8, overlong lines).
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import type { Readable } from "node:stream";
 
 /** A line longer than this is reported, not parsed (tcpdump's longest real lines are ~300 KB). */
@@ -12,6 +13,8 @@ export class InputError extends Error {
   constructor(
     readonly input: string,
     message: string,
+    /** The input is binary (a pcap, NUL bytes): in a folder, skipped rather than an error. */
+    readonly binary = false,
   ) {
     super(`${input}: ${message}`);
   }
@@ -21,6 +24,8 @@ export interface InputSource {
   /** As the user named it: a path, or "-" for standard input. */
   name: string;
   open(): Promise<Readable>;
+  /** Found in a folder the user named: a binary file there is skipped with a note, not an error. */
+  inFolder?: string;
 }
 
 export function fileSource(path: string): InputSource {
@@ -34,10 +39,37 @@ export function fileSource(path: string): InputSource {
         const code = (err as NodeJS.ErrnoException).code;
         throw new InputError(path, code === "ENOENT" ? "no such file" : `cannot read (${code ?? "error"})`);
       }
-      if (info.isDirectory()) throw new InputError(path, "is a directory (name the files in it)");
+      if (info.isDirectory()) throw new InputError(path, "is a directory");
       return createReadStream(path);
     },
   };
+}
+
+/**
+ * The inputs a list of names stands for: "-" is standard input, a folder
+ * every file under it (recursively, in path order, hidden entries too), a
+ * file itself.
+ */
+export async function expandSources(names: string[], stdin: () => InputSource): Promise<InputSource[]> {
+  const out: InputSource[] = [];
+  for (const name of names) {
+    if (name === "-") {
+      out.push(stdin());
+      continue;
+    }
+    const info = await stat(name).catch(() => null);
+    if (!info?.isDirectory()) {
+      out.push(fileSource(name));
+      continue;
+    }
+    const entries = (await readdir(name, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+      .sort();
+    if (entries.length === 0) out.push({ name, open: async () => { throw new InputError(name, "is an empty folder"); } });
+    for (const file of entries) out.push({ ...fileSource(file), inFolder: name });
+  }
+  return out;
 }
 
 export function stdinSource(stream: Readable = process.stdin): InputSource {
@@ -104,7 +136,7 @@ export async function readLines(
       if (!checkedHead) {
         checkedHead = true;
         const reason = binaryReason(buf);
-        if (reason) throw new InputError(source.name, reason);
+        if (reason) throw new InputError(source.name, reason, true);
       }
       stats.bytes += buf.length;
       let start = 0;

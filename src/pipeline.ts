@@ -4,25 +4,26 @@ import { Analyzer } from "./analyzer/index.js";
 import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
 import { detectFormat, DETECTION_LINES, type DetectedFormat } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
-import { iptablesReader, iptablesSaveReader, nftReader } from "./formats/iptables.js";
-import { socketTableReader } from "./formats/sockets.js";
-import { straceReader } from "./formats/strace.js";
-import { tcpdumpReader } from "./formats/tcpdump.js";
+import { readerFor, type ReaderHooks } from "./formats/registry.js";
+import { transcriptReader, type OpenSection, type TranscriptReader } from "./formats/transcript.js";
 import { InputError, readLines, type InputSource } from "./input.js";
-import type { FirewallLine } from "./firewall/records.js";
-import type { SocketTableLine } from "./sockets/records.js";
-import type { StraceLine } from "./strace/records.js";
-import type { RelativeMode } from "./tcpdump/clock.js";
+import type { LineParse } from "./line-parser.js";
 
 export type InputFormat = DetectedFormat;
 
 export interface InputSummary {
   name: string;
   format: InputFormat;
+  /** Why this format: what detection saw, the override, or the command a section follows (--explain). */
+  formatReason: string;
   lines: number;
   parsed: number;
   unparsed: number;
   blank: number;
+  /** Lines recognised as prose or the output of commands no tool here reads (terminal sessions). */
+  text: number;
+  /** For a section of a terminal session: the session's input and the line the section starts at. */
+  section?: { of: string; line: number };
   /** Problems with the input as a whole, one line each. */
   warnings: string[];
 }
@@ -34,16 +35,10 @@ export interface UnparsedLine {
   reason: string;
 }
 
-export interface PipelineOptions {
-  relativeTimes?: RelativeMode;
-  /** Called with every event, in input order (for `tcpdiag parse`). */
-  onEvent?: (event: TcpdumpEvent) => void;
-  /** Called with every parsed strace line (for `tcpdiag parse`). */
-  onStraceLine?: (input: string, line: number, record: StraceLine) => void;
-  /** Called with every parsed netstat/ss line (for `tcpdiag parse`). */
-  onTableLine?: (input: string, tool: "netstat" | "ss", line: number, record: SocketTableLine) => void;
-  /** Called with every parsed iptables -L line (for `tcpdiag parse`). */
-  onFirewallLine?: (input: string, line: number, record: FirewallLine) => void;
+export interface PipelineOptions extends ReaderHooks {
+  /** Read every input as this format, or the inputs named here as theirs (--format). */
+  format?: DetectedFormat;
+  formats?: Map<string, DetectedFormat>;
   /** Called with every unparsed line. */
   onUnparsed?: (line: UnparsedLine) => void;
   signal?: AbortSignal;
@@ -58,6 +53,7 @@ export interface PipelineResult extends Analysis {
 }
 
 export const MAX_UNPARSED_LISTED = 1000;
+const GIVEN = "given with --format";
 const MAX_TEXT = 300;
 
 export async function runPipeline(sources: InputSource[], options: PipelineOptions = {}): Promise<PipelineResult> {
@@ -66,10 +62,16 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
   for (const source of sources) {
     if (options.signal?.aborted) break;
     try {
-      result.inputs.push(await readInput(source, analyzer, result, options));
+      await readInput(source, analyzer, result, options);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      result.errors.push(err);
+      if (source.inFolder && err.binary) {
+        // a folder of uploads may hold a pcap or an archive beside the text: a note, not an error
+        const skipped = newSummary(source.name);
+        skipped.formatReason = "skipped: binary";
+        skipped.warnings.push(`skipped: ${err.message.slice(source.name.length + 2)}`);
+        result.inputs.push(skipped);
+      } else result.errors.push(err);
     }
   }
   const analysis = analyzer.finish();
@@ -78,51 +80,81 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
   return result;
 }
 
+function newSummary(name: string): InputSummary {
+  return { name, format: "unknown", formatReason: "", lines: 0, parsed: 0, unparsed: 0, blank: 0, text: 0, warnings: [] };
+}
+
 async function readInput(
   source: InputSource,
   analyzer: Analyzer,
   result: PipelineResult,
   options: PipelineOptions,
 ): Promise<InputSummary> {
-  const summary: InputSummary = {
-    name: source.name,
-    format: "unknown",
-    lines: 0,
-    parsed: 0,
-    unparsed: 0,
-    blank: 0,
-    warnings: [],
-  };
+  const summary = newSummary(source.name);
+  const sections: InputSummary[] = [];
   const feed = (e: AnalyzerEvent) => analyzer.feed(e);
-  const unparsed = (line: number, text: string, reason: string) => {
-    summary.unparsed++;
-    const entry = { input: source.name, line, text: text.slice(0, MAX_TEXT), reason };
+  const unparsed = (input: string, line: number, text: string, reason: string) => {
+    const entry = { input, line, text: text.slice(0, MAX_TEXT), reason };
     options.onUnparsed?.(entry);
     if (result.unparsed.length < MAX_UNPARSED_LISTED) result.unparsed.push(entry);
   };
-  let reader: FormatReader | null = null;
+  const count = (s: InputSummary, line: number, text: string, parsed: LineParse<unknown>) => {
+    if (parsed.ok) s.parsed++;
+    else {
+      s.unparsed++;
+      unparsed(s.name, line, text, parsed.reason);
+    }
+  };
+  // A section of a terminal session: an input of its own (NAME#N) whose lines keep the session's numbers.
+  const openSection: OpenSection = (format, firstLine, why, hints) => {
+    // opened at its first line: a command that printed nothing is no input
+    let s: InputSummary | null = null;
+    let reader: FormatReader | null = null;
+    const start = () => {
+      s = newSummary(`${source.name}#${sections.length + 1}`);
+      s.format = format;
+      s.formatReason = why;
+      s.section = { of: source.name, line: firstLine };
+      sections.push(s);
+      analyzer.section(s.name, source.name);
+      return readerFor(format, s.name, feed, options, hints);
+    };
+    return {
+      line(line, text) {
+        reader ??= start();
+        s!.lines++;
+        const parsed = reader.line(line, text);
+        count(s!, line, text, parsed);
+        return parsed;
+      },
+      end() {
+        if (!reader) return;
+        reader.end();
+        for (const note of reader.notes()) analyzer.note(s!.name, note);
+      },
+    };
+  };
+  let reader: FormatReader | TranscriptReader | null = null;
   const held: [number, string][] = [];
   const use = (line: number, text: string) => {
     const parsed = reader!.line(line, text);
+    // a section's lines are counted in the section too
     if (parsed.ok) summary.parsed++;
-    else unparsed(line, text, parsed.reason);
+    else {
+      summary.unparsed++;
+      if (summary.format !== "transcript") unparsed(source.name, line, text, parsed.reason);
+    }
   };
-  // The first lines decide the format; they are held until then.
+  // The first lines decide the format (unless it is given); they are held until then.
   const decide = () => {
-    const format = detectFormat(held.map(([, t]) => t));
-    summary.format = format;
+    const given = options.formats?.get(source.name) ?? options.format;
+    const detection = given ? { format: given, reason: GIVEN } : detectFormat(held.map(([, t]) => t));
+    summary.format = detection.format;
+    summary.formatReason = detection.reason;
     reader =
-      format === "strace"
-        ? straceReader(source.name, feed, options.onStraceLine && ((l, r) => options.onStraceLine!(source.name, l, r)))
-        : format === "iptables"
-          ? iptablesReader(source.name, feed, options.onFirewallLine && ((l, r) => options.onFirewallLine!(source.name, l, r)))
-          : format === "iptables-save"
-            ? iptablesSaveReader(source.name, feed)
-            : format === "nft"
-              ? nftReader(source.name, feed)
-          : format === "netstat" || format === "ss"
-          ? socketTableReader(format, source.name, feed, options.onTableLine && ((l, r) => options.onTableLine!(source.name, format, l, r)))
-          : tcpdumpReader(source.name, feed, options.onEvent, options.relativeTimes);
+      detection.format === "transcript"
+        ? transcriptReader(source.name, feed, openSection)
+        : readerFor(detection.format === "unknown" ? "tcpdump" : detection.format, source.name, feed, options);
     for (const [line, text] of held.splice(0)) use(line, text);
   };
   const stats = await readLines(
@@ -139,18 +171,36 @@ async function readInput(
     options.signal,
   );
   if (!reader) decide();
-  reader!.end();
-  for (const text of reader!.notes()) analyzer.note(source.name, text);
-  for (const line of stats.overlong) unparsed(line, "", "line longer than 4 MiB: not parsed");
+  const done = reader as unknown as FormatReader | TranscriptReader;
+  done.end();
+  if ("notes" in done) for (const text of done.notes()) analyzer.note(source.name, text);
+  if ("textLines" in done) {
+    // prose was counted as parsed while it was read
+    summary.text = done.textLines;
+    summary.parsed -= summary.text;
+  }
+  for (const line of stats.overlong) {
+    summary.unparsed++;
+    unparsed(source.name, line, "", "line longer than 4 MiB: not parsed");
+  }
   summary.lines = stats.lines;
   if (stats.lines === 0) summary.warnings.push("the input is empty");
   if (stats.crlfLines > 0) summary.warnings.push(`${stats.crlfLines} lines end with CRLF (read as LF)`);
   if (stats.invalidUtf8Lines > 0) {
     summary.warnings.push(`${stats.invalidUtf8Lines} lines are not valid UTF-8 (bad bytes read as U+FFFD)`);
   }
-  if (summary.parsed === 0 && summary.unparsed > 0) {
-    summary.format = "unknown";
-    summary.warnings.push("no line is tcpdump, strace, netstat, ss or iptables output");
+  const toolLines = summary.format === "transcript" ? sections.reduce((n, s) => n + s.parsed, 0) : summary.parsed;
+  if (toolLines === 0 && summary.unparsed + summary.text > 0) {
+    // text with no tool output in it at all: its lines are reported, not just counted
+    if ("textKept" in done) for (const [line, text] of done.textKept) unparsed(source.name, line, text, "no tool this reads prints such a line");
+    summary.unparsed += summary.text;
+    summary.text = 0;
+    if (summary.formatReason === GIVEN) summary.warnings.push(`no line is ${summary.format} output`);
+    else {
+      summary.format = "unknown";
+      summary.warnings.push("no line is tcpdump, strace, netstat, ss, iptables, nft or sysctl output");
+    }
   }
+  result.inputs.push(summary, ...sections);
   return summary;
 }

@@ -91,10 +91,11 @@ describe("tcpdiag analyze", () => {
     expect(bin.stderr).toContain("binary data");
     const garbage = await run(["analyze", "--json", file("garbage.txt", "hello world\nthis is not a capture\n")]);
     expect(garbage.code).toBe(EXIT.UNREADABLE);
-    expect(garbage.stderr).toContain("no line is tcpdump, strace, netstat, ss or iptables output");
+    expect(garbage.stderr).toContain("no line is tcpdump, strace, netstat, ss, iptables, nft or sysctl output");
     const report = JSON.parse(garbage.stdout);
     expect(report.unparsed.map((u: { line: number }) => u.line)).toEqual([1, 2]);
-    expect(report.unparsed[0].reason).toMatch(/not a line this format prints|unexpected/);
+    expect(report.unparsed[0].reason).toBe("no tool this reads prints such a line");
+    expect(report.inputs[0]).toMatchObject({ format: "unknown", unparsed: 2, text: 0 });
   });
 
   it("an empty input is a warning, exit 0", async () => {

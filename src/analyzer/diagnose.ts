@@ -6,9 +6,11 @@ import type { Evidence } from "../events.js";
 import type { AttemptState } from "./attempt.js";
 import type { FirewallFinding } from "./firewall-evidence.js";
 import type { SocketFinding } from "./socket-evidence.js";
+import type { ClientFinding } from "./client-evidence.js";
+import type { SettingFinding } from "./settings-evidence.js";
 
 /** A finding made outside the per-attempt catalogue (socket tables, firewall listings). */
-type Finding2 = SocketFinding | FirewallFinding;
+type Finding2 = SocketFinding | FirewallFinding | ClientFinding | SettingFinding;
 import type { InputFacts } from "./tracker.js";
 import { synAcksIgnored } from "./assess.js";
 import { describeAddress, describeTuple } from "./words.js";
@@ -40,6 +42,10 @@ export const DIAGNOSIS_CODES = {
   FIREWALL_RULE: "error",
   FIREWALL_CONTRADICTS: "warning",
   FIREWALL_CANNOT_EVALUATE: "info",
+  CLIENT_REPORTS: "info",
+  CLIENT_CONTRADICTS: "warning",
+  SYSCTL_CONSISTENT: "info",
+  SYSCTL_DIFFERS: "warning",
 } as const satisfies Record<string, Severity>;
 
 export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES;

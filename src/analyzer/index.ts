@@ -5,16 +5,29 @@ import { fromConnect, withConnect } from "./application.js";
 import { assess } from "./assess.js";
 import { correlate } from "./correlate.js";
 import { diagnose } from "./diagnose.js";
+import { applyClientRuns } from "./client-evidence.js";
 import { applyFirewall } from "./firewall-evidence.js";
+import { applySettings } from "./settings-evidence.js";
 import { applySocketRows } from "./socket-evidence.js";
 import { AttemptTracker } from "./tracker.js";
 
 export class Analyzer {
   private readonly tracker = new AttemptTracker();
   private readonly notes: { input: string; text: string }[] = [];
+  private readonly sessions = new Map<string, string>();
 
   feed(event: AnalyzerEvent): void {
     this.tracker.feed(event);
+  }
+
+  /** A section of a terminal session (NAME#N): its evidence belongs with the session's other sections. */
+  section(input: string, session: string): void {
+    this.sessions.set(input, session);
+  }
+
+  private sameSession(a: string, b: string): boolean {
+    const s = this.sessions.get(a);
+    return s !== undefined && s === this.sessions.get(b);
   }
 
   /** Something about an input as a whole that the report should say. */
@@ -23,8 +36,8 @@ export class Analyzer {
   }
 
   finish(): Analysis {
-    const { attempts: states, facts, connects, socketRows, firewall } = this.tracker.finish();
-    const { joined, unjoined, notes } = correlate(states, connects);
+    const { attempts: states, facts, connects, socketRows, firewall, settings, clientRuns } = this.tracker.finish();
+    const { joined, unjoined, notes } = correlate(states, connects, (a, b) => this.sameSession(a, b));
     const attempts = states.map((s) => {
       const report = assess(s, facts.get(s.input));
       const call = joined.get(s.id);
@@ -34,10 +47,13 @@ export class Analyzer {
     for (const call of unjoined) attempts.push(fromConnect(next++, call));
     const withRows = applySocketRows(attempts, socketRows, next);
     const withRules = applyFirewall(withRows.reports, firewall.chains, firewall.rules);
+    const withClients = applyClientRuns(withRules.reports, clientRuns, withRows.next);
+    const settingFindings = applySettings(withClients.reports, settings);
     const byId = new Map(states.map((s) => [s.id, s]));
+    const findings = [...withRows.findings, ...withRules.findings, ...withClients.findings, ...settingFindings];
     return {
-      attempts: withRules.reports,
-      diagnoses: diagnose(withRules.reports, byId, facts, this.notes, notes, [...withRows.findings, ...withRules.findings]),
+      attempts: withClients.reports,
+      diagnoses: diagnose(withClients.reports, byId, facts, this.notes, notes, findings),
     };
   }
 }

@@ -23,6 +23,9 @@ function rowsFor(report: AttemptReport, rows: SocketRowEvent[]): SocketRowEvent[
   );
 }
 
+const sameSocket = (a: SocketRowEvent, b: SocketRowEvent) =>
+  a.local.ip === b.local.ip && a.local.port === b.local.port && a.remote.ip === b.remote.ip && a.remote.port === b.remote.port && a.state === b.state;
+
 /** Snapshots may come from another moment than the capture: 4-tuple first, then the destination. */
 function bestRow(report: AttemptReport, rows: SocketRowEvent[]): SocketRowEvent | undefined {
   const candidates = rowsFor(report, rows);
@@ -43,6 +46,8 @@ function rowWords(r: SocketRowEvent): string {
 export function applySocketRows(reports: AttemptReport[], rows: SocketRowEvent[], nextId: number): {
   reports: AttemptReport[];
   findings: SocketFinding[];
+  /** The next free attempt id. */
+  next: number;
 } {
   const findings: SocketFinding[] = [];
   const used = new Set<SocketRowEvent>();
@@ -50,9 +55,14 @@ export function applySocketRows(reports: AttemptReport[], rows: SocketRowEvent[]
     const row = bestRow(report, rows);
     if (!row) return report;
     used.add(row);
+    // another listing's row of the same socket (ss and netstat taken together) is no other attempt
+    for (const r of rows) if (sameSocket(r, row)) used.add(r);
     const done = { ...report, sources: [...report.sources, row.at] };
     if (row.program && !report.process?.command) {
       done.process = { pid: report.process?.pid ?? row.pid, command: row.program };
+    } else if (row.pid !== null && report.process && report.process.pid === null && report.process.command === row.program) {
+      // the trace named the program; the row adds its pid
+      done.process = { pid: row.pid, command: report.process.command };
     }
     if (row.state === "SYN_SENT") done.summary = `${report.summary}; ${rowWords(row)}`;
     return done;
@@ -70,7 +80,7 @@ export function applySocketRows(reports: AttemptReport[], rows: SocketRowEvent[]
     });
   }
   findings.push(...listenFindings(out, rows));
-  return { reports: out, findings };
+  return { reports: out, findings, next: nextId };
 }
 
 function fromRow(id: number, row: SocketRowEvent): AttemptReport {

@@ -7,6 +7,8 @@ import type {
   ConnectEvent,
   FirewallChainEvent,
   FirewallRuleEvent,
+  SettingEvent,
+  ClientRunEvent,
   IcmpUnreachableEvent,
   SocketRowEvent,
   TcpSegmentEvent,
@@ -44,6 +46,8 @@ export class AttemptTracker {
   private readonly socketRows: SocketRowEvent[] = [];
   private readonly firewallChains: FirewallChainEvent[] = [];
   private readonly firewallRules: FirewallRuleEvent[] = [];
+  private readonly settings: SettingEvent[] = [];
+  private readonly clientRuns: ClientRunEvent[] = [];
   private nextId = 1;
 
   feed(ev: AnalyzerEvent): void {
@@ -57,6 +61,10 @@ export class AttemptTracker {
         return void this.firewallChains.push(ev);
       case "firewall-rule":
         return void this.firewallRules.push(ev);
+      case "setting":
+        return void this.settings.push(ev);
+      case "client-run":
+        return void this.clientRuns.push(ev);
       default:
         break;
     }
@@ -80,6 +88,8 @@ export class AttemptTracker {
     connects: ConnectEvent[];
     socketRows: SocketRowEvent[];
     firewall: { chains: FirewallChainEvent[]; rules: FirewallRuleEvent[] };
+    settings: SettingEvent[];
+    clientRuns: ClientRunEvent[];
   } {
     const attempts = [...this.closed, ...this.open.values()].sort((a, b) => a.id - b.id);
     this.open.clear();
@@ -89,6 +99,8 @@ export class AttemptTracker {
       connects: this.connects,
       socketRows: this.socketRows,
       firewall: { chains: this.firewallChains, rules: this.firewallRules },
+      settings: this.settings,
+      clientRuns: this.clientRuns,
     };
   }
 

@@ -5,9 +5,15 @@ import { nftLineParser } from "../firewall/nft-grammar.js";
 import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
 import type { SocketTableLine } from "../sockets/records.js";
 import { straceLineParser } from "../strace/grammar.js";
+import { sysctlLineParser } from "../settings/grammar.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
+import { transcriptLineParser } from "../transcript/grammar.js";
 
-export type DetectedFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "iptables-save" | "nft" | "unknown";
+export type ToolFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "iptables-save" | "nft" | "sysctl";
+export type DetectedFormat = ToolFormat | "transcript" | "unknown";
+export const FORMATS: readonly DetectedFormat[] = [
+  "tcpdump", "strace", "netstat", "ss", "iptables", "iptables-save", "nft", "sysctl", "transcript",
+];
 
 /**
  * Rows and headers prove a socket table; its catch-all "other" lines prove
@@ -21,50 +27,104 @@ function tableLine(parse: { ok: true; value: SocketTableLine } | { ok: false }, 
   return r.record === "header" || r.record === "unix-socket";
 }
 
+/**
+ * Whether a line proves a format: the grammar parses it, and as something
+ * only that tool prints (each grammar also has catch-alls that prove nothing).
+ */
+const PROOFS: [ToolFormat, (line: string) => boolean, number][] = [
+  [
+    "tcpdump",
+    (line) => {
+      // a timestamp and any text is "other traffic" to the tcpdump grammar: it
+      // proves little; a flow, a link header or tcpdump's own lines do
+      const t = tcpdumpLineParser.parse(line);
+      return t.ok && (t.value.record === "banner" || (t.value.record === "packet" && !!(t.value.network || t.value.flow || t.value.link)));
+    },
+    1,
+  ],
+  [
+    "strace",
+    (line) => {
+      // any line is "program output" to the strace grammar: it proves nothing
+      const s = straceLineParser.parse(line);
+      return s.ok && s.value.record !== "program-output";
+    },
+    1,
+  ],
+  ["netstat", (line) => tableLine(netstatLineParser.parse(line), "netstat"), 1],
+  ["ss", (line) => tableLine(ssLineParser.parse(line), "ss"), 1],
+  ["iptables", (line) => iptablesLineParser.parse(line).ok, 1],
+  [
+    "iptables-save",
+    (line) => {
+      // comments alone ("# ...") prove nothing
+      const sv = iptablesSaveLineParser.parse(line);
+      return sv.ok && sv.value.record !== "comment";
+    },
+    1,
+  ],
+  [
+    "nft",
+    (line) => {
+      // nft's table/chain/hook lines prove it; its rule lines are "any words"
+      const nf = nftLineParser.parse(line);
+      return nf.ok && ["table", "chain", "hook"].includes(nf.value.record);
+    },
+    2,
+  ],
+  [
+    "sysctl",
+    (line) => {
+      // a bare value means something only after its command
+      const sc = sysctlLineParser.parse(line);
+      return sc.ok && sc.value.record !== "value";
+    },
+    1,
+  ],
+];
+
+/** The first format (in PROOFS' order) that the line proves, or null. */
+export function formatOfLine(line: string): ToolFormat | null {
+  for (const [format, proves] of PROOFS) if (proves(line)) return format;
+  return null;
+}
+
+/** A shell prompt with a command: the input is a pasted terminal session. */
+export function isPrompt(line: string): boolean {
+  const t = transcriptLineParser.parse(line);
+  return t.ok && t.value.record === "prompt";
+}
+
 /** How many non-blank lines detection looks at before it decides. */
 export const DETECTION_LINES = 50;
 
-export function detectFormat(lines: readonly string[]): DetectedFormat {
-  let tcpdump = 0;
-  let strace = 0;
-  let netstat = 0;
-  let ss = 0;
-  let iptables = 0;
-  let save = 0;
-  let nft = 0;
+export interface Detection {
+  format: DetectedFormat;
+  /** Why, in a few words (for --explain). */
+  reason: string;
+}
+
+export function detectFormat(lines: readonly string[]): Detection {
+  const prompts = lines.filter(isPrompt).length;
+  if (prompts > 0) return { format: "transcript", reason: `${prompts} shell prompt${prompts === 1 ? "" : "s"} in the first ${lines.length} lines: a terminal session, split into sections at its prompts` };
+  const scores = new Map<ToolFormat, number>();
   for (const line of lines) {
-    // a timestamp and any text is "other traffic" to the tcpdump grammar: it
-    // proves little; a flow, a link header or tcpdump's own lines do
-    const t = tcpdumpLineParser.parse(line);
-    // (indented lines are continuations of anything: they prove nothing either)
-    if (t.ok && (t.value.record === "banner" || (t.value.record === "packet" && (t.value.network || t.value.flow || t.value.link)))) {
-      tcpdump++;
-    }
-    const s = straceLineParser.parse(line);
-    // any line is "program output" to the strace grammar: it proves nothing
-    if (s.ok && s.value.record !== "program-output") strace++;
-    if (tableLine(netstatLineParser.parse(line), "netstat")) netstat++;
-    if (tableLine(ssLineParser.parse(line), "ss")) ss++;
-    if (iptablesLineParser.parse(line).ok) iptables++;
-    const sv = iptablesSaveLineParser.parse(line);
-    // comments alone ("# ...") prove nothing
-    if (sv.ok && sv.value.record !== "comment") save++;
-    // nft's table/chain/hook lines prove it; its rule lines are "any words"
-    const nf = nftLineParser.parse(line);
-    if (nf.ok && ["table", "chain", "hook"].includes(nf.value.record)) nft += 2;
+    for (const [format, proves, weight] of PROOFS) if (proves(line)) scores.set(format, (scores.get(format) ?? 0) + weight);
   }
-  const scores: [DetectedFormat, number][] = [
-    ["tcpdump", tcpdump],
-    ["strace", strace],
-    ["netstat", netstat],
-    ["ss", ss],
-    ["iptables", iptables],
-    ["iptables-save", save],
-    ["nft", nft],
-  ];
-  // the highest score; on a tie, the earlier in this list
-  const [format, score] = scores.reduce((best, s) => (s[1] > best[1] ? s : best));
-  return score > 0 ? format : statisticsOnly(lines);
+  // the highest score; on a tie, the earlier in PROOFS
+  let best: [ToolFormat, number] | null = null;
+  for (const [format] of PROOFS) {
+    const score = scores.get(format) ?? 0;
+    if (score > 0 && (!best || score > best[1])) best = [format, score];
+  }
+  const tally = [...scores].map(([f, n]) => `${f} ${n}`).join(", ");
+  if (best) return { format: best[0], reason: `of the first ${lines.length} lines, these prove a format: ${tally}` };
+  const stats = statisticsOnly(lines);
+  if (stats !== "unknown") return { format: stats, reason: `statistics only (${stats} -s section headers)` };
+  if (lines.length === 0) return { format: "unknown", reason: "no lines" };
+  // Text that proves no tool: read as a session without prompts, so that
+  // tool output further down is still found, and the rest counts as text.
+  return { format: "transcript", reason: `none of the first ${lines.length} lines is tool output: read as pasted text, looking for tool output line by line` };
 }
 
 /**
@@ -72,7 +132,7 @@ export function detectFormat(lines: readonly string[]): DetectedFormat {
  * headers ("Tcp:", "TcpExt:") and ss's "Total:" line tell them, when nothing
  * else in the input does.
  */
-function statisticsOnly(lines: readonly string[]): DetectedFormat {
+function statisticsOnly(lines: readonly string[]): "netstat" | "ss" | "unknown" {
   if (lines.some((l) => /^Total: \d+/.test(l))) return "ss";
   const sections = lines.filter((l) => /^(?:Ip|Icmp|IcmpMsg|Tcp|Udp|UdpLite|TcpExt|IpExt|MPTcpExt):$/.test(l)).length;
   return sections > 0 ? "netstat" : "unknown";

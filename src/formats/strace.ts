@@ -24,9 +24,11 @@ export function straceReader(
   input: string,
   feed: (e: AnalyzerEvent) => void,
   onRecord: ((line: number, rec: StraceLine) => void) | undefined,
+  /** The traced program, when the command line that ran strace names it. */
+  command: string | null = null,
 ): FormatReader {
   let calls: StraceCallAssembler;
-  const sockets = new SocketTracker(feed, () => calls.clock, commandFromFileName(input));
+  const sockets = new SocketTracker(feed, () => calls.clock, command ?? commandFromFileName(input));
   calls = new StraceCallAssembler(input, sockets, pidFromFileName(input));
   return {
     line(line, text) {

@@ -7,6 +7,8 @@ import type { PipelineResult } from "../pipeline.js";
 export interface TableOptions {
   /** Terminal width in columns. */
   width: number;
+  /** Say why each input was read as its format (--explain). */
+  explain?: boolean;
 }
 
 const plain = { head: [], border: [] };
@@ -54,13 +56,17 @@ function diagnosesTable(diagnoses: Diagnosis[], width: number): string {
 export function tableReport(result: PipelineResult, options: TableOptions): string {
   const out: string[] = [];
   for (const i of result.inputs) {
-    out.push(`${i.name}: ${i.format}, ${i.lines} lines, ${i.parsed} parsed, ${i.unparsed} unparsed`);
+    const text = i.text > 0 ? `, ${i.text} lines of text` : "";
+    const at = i.section ? ` (from line ${i.section.line})` : "";
+    out.push(`${i.section ? "  " : ""}${i.name}: ${i.format}${at}, ${i.lines} lines, ${i.parsed} parsed, ${i.unparsed} unparsed${text}`);
+    if (options.explain) out.push(`${i.section ? "  " : ""}  why ${i.format}: ${i.formatReason}`);
   }
   out.push("");
   if (result.attempts.length === 0) out.push("No TCP connection attempt (no SYN) in the input.");
   else out.push(attemptsTable(result.attempts, options.width));
   if (result.diagnoses.length > 0) out.push("", diagnosesTable(result.diagnoses, options.width));
-  const unparsed = result.inputs.reduce((n, i) => n + i.unparsed, 0);
+  // a session's count already holds its sections'
+  const unparsed = result.inputs.filter((i) => !i.section).reduce((n, i) => n + i.unparsed, 0);
   if (unparsed > 0) {
     out.push("", `${unparsed} lines were not recognised (--json lists them); the first:`);
     for (const u of result.unparsed.slice(0, 5)) out.push(`  ${u.input}:${u.line}: ${u.reason}: ${u.text.slice(0, 100)}`);

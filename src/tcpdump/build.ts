@@ -132,7 +132,7 @@ const LINE_PROTOCOLS = new Set([
 ]);
 
 const DIRECTIONS = new Set(["In", "Out", "B", "M", "P"]);
-const ENDPOINT_TYPES = new Set(["ip4", "ip6", "word"]);
+const ENDPOINT_TYPES = new Set(["ip4", "ip6", "word", "redacted"]);
 
 function firstSignificant(tokens: readonly Token[]): number {
   let i = 0;
@@ -242,11 +242,14 @@ export function endpoint(tok: Token, withPort: boolean | "always"): Endpoint {
   const portless = { ip: raw, port: null };
   if (!withPort || dot < 0) return portless;
   if (tok.type === "ip4" && raw.split(".").length === 4) return portless;
+  if (tok.type === "redacted" && /^(?:[\dxX]{1,3}|\*)(?:\.(?:[\dxX]{1,3}|\*)){3}$/.test(raw)) return portless;
   if (tok.type === "ip6" && !raw.includes(".")) return portless;
   const host = raw.slice(0, dot);
   const portText = raw.slice(dot + 1);
   const port = portNumber(portText);
   if (/^\d+$/.test(portText)) return { ip: host, port };
+  // a redacted port (<port>, xxxxx): the endpoint stays, its port is unknown
+  if (tok.type === "redacted") return { ip: host, port: null };
   // A name: TCP flows always print a port, so the last part is one even
   // when this table does not know it; elsewhere only a known service is.
   if (port === null && withPort !== "always") return portless;

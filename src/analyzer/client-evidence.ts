@@ -1,0 +1,119 @@
+// What client programs said in a terminal session (telnet's "Connection
+// timed out", curl's exit message, `time`'s real seconds): the
+// application's view of an attempt. It completes the attempt to the server
+// it names, or stands for an attempt of its own when nothing else shows one.
+import type { AttemptReport, Outcome } from "../analysis.js";
+import type { ClientRunEvent } from "../events.js";
+import { describeAddress } from "./words.js";
+
+export interface ClientFinding {
+  code: "CLIENT_REPORTS" | "CLIENT_CONTRADICTS";
+  attempts: number[];
+  message: string;
+  evidence: { input: string; line: number }[];
+}
+
+const LOCALHOST = new Set(["localhost", "127.0.0.1", "::1", "ip6-localhost"]);
+
+function sameHost(host: string, ip: string): boolean {
+  return host === ip || (LOCALHOST.has(host) && LOCALHOST.has(ip));
+}
+
+/** The outcomes a client's words agree with. */
+function agreeing(run: ClientRunEvent): Outcome[] {
+  switch (run.result) {
+    case "connected":
+      return ["established", "reset"];
+    case "gave-up":
+    case "interrupted":
+      return ["app-timeout", "in-progress", "timeout"];
+    case "failed":
+      if (run.errno === "ETIMEDOUT") return ["timeout"];
+      if (run.errno === "ECONNREFUSED") return ["refused"];
+      if (run.errno === "ECONNRESET") return ["reset", "refused"];
+      return ["unreachable"];
+    default:
+      return [];
+  }
+}
+
+function outcomeOf(run: ClientRunEvent): Outcome {
+  return run.result === "failed" || run.result === "connected" ? (agreeing(run)[0] ?? "unknown") : "app-timeout";
+}
+
+function said(run: ClientRunEvent): string {
+  const who = run.program ?? "the client";
+  const what =
+    run.result === "connected"
+      ? "connected"
+      : run.result === "gave-up"
+        ? "gave up (its own timeout)"
+        : run.result === "interrupted"
+          ? "was interrupted (Ctrl+C) while it waited"
+          : `failed${run.errno ? ` with ${run.errno}` : ""}`;
+  const took = run.realSeconds !== null ? ` after ${run.approximate ? "about " : ""}${run.realSeconds} s (time: real)` : "";
+  return `${who} ${what}${took}`;
+}
+
+export function applyClientRuns(
+  reports: AttemptReport[],
+  runs: ClientRunEvent[],
+  nextId: number,
+): { reports: AttemptReport[]; findings: ClientFinding[] } {
+  const out = [...reports];
+  const findings: ClientFinding[] = [];
+  for (const run of runs) {
+    const there = run.server
+      ? out.filter((a) => sameHost(run.server!.host, a.server.ip) && (run.server!.port === null || run.server!.port === a.server.port))
+      : out.length === 1 ? out : [];
+    const agree = there.filter((a) => agreeing(run).includes(a.outcome));
+    const target = agree.length === 1 ? agree[0] : there.length === 1 ? there[0] : undefined;
+    if (target) {
+      const i = out.indexOf(target);
+      const agrees = agree.includes(target);
+      out[i] = {
+        ...target,
+        process: target.process ?? (run.program ? { pid: null, command: run.program } : null),
+        sources: [...target.sources, ...run.evidence],
+        application: { program: run.program, result: run.result, errno: run.errno, realSeconds: run.realSeconds, approximate: run.approximate },
+      };
+      findings.push({
+        code: agrees ? "CLIENT_REPORTS" : "CLIENT_CONTRADICTS",
+        attempts: [target.id],
+        message: agrees
+          ? `${said(run)}: the client's own words agree with what the other inputs show for ${describeAddress(target.server)} (${target.outcome})`
+          : `${said(run)}, but the other inputs show ${target.outcome} for ${describeAddress(target.server)}: the client's message is from another run or another connection`,
+        evidence: run.evidence,
+      });
+    } else if (there.length === 0 && run.server && (run.result === "failed" || run.result === "connected" || run.result === "gave-up")) {
+      const report = fromClientRun(nextId++, run);
+      out.push(report);
+      findings.push({ code: "CLIENT_REPORTS", attempts: [report.id], message: `${said(run)} connecting to ${describeAddress(report.server)}`, evidence: run.evidence });
+    }
+  }
+  return { reports: out, findings };
+}
+
+/** An attempt that only a client's own words show. */
+function fromClientRun(id: number, run: ClientRunEvent): AttemptReport {
+  const server = { ip: run.server!.host, port: run.server!.port ?? 0 };
+  return {
+    id,
+    family: server.ip.includes(":") ? "ipv6" : "ipv4",
+    client: null,
+    server,
+    outcome: outcomeOf(run),
+    errno: run.errno,
+    errnoSource: null,
+    syn: { sent: 0, retransmits: 0, intervals: [] },
+    synAck: { sent: 0, retransmits: 0 },
+    durationSeconds: run.approximate ? null : run.realSeconds,
+    process: run.program ? { pid: null, command: run.program } : null,
+    firewall: null,
+    inferred: { tcpSynRetries: null, linearTimeouts: null, timeoutSeconds: null, initialRtoSeconds: null, schedule: "no-fit", cap: null, alternatives: [] },
+    start: { input: run.at.input, line: run.at.line, timestamp: null },
+    summary: said(run),
+    sources: run.evidence,
+    application: { program: run.program, result: run.result, errno: run.errno, realSeconds: run.realSeconds, approximate: run.approximate },
+  };
+}

@@ -1,0 +1,35 @@
+import type { AnalyzerEvent } from "../events.js";
+import type { LineParse } from "../line-parser.js";
+import { sysctlLineParser } from "../settings/grammar.js";
+import type { SysctlLine } from "../settings/records.js";
+import type { FormatReader } from "./reader.js";
+
+/**
+ * sysctl output: settings with their keys; bare values (sysctl -n, cat
+ * /proc/sys/...) take the keys the command named, in order.
+ */
+export function sysctlReader(
+  input: string,
+  feed: (e: AnalyzerEvent) => void,
+  keys: readonly string[] = [],
+  onRecord?: (line: number, rec: SysctlLine) => void,
+): FormatReader {
+  const pending = [...keys];
+  return {
+    line(line, text): LineParse<SysctlLine> {
+      const parsed = sysctlLineParser.parse(text);
+      if (!parsed.ok) return parsed;
+      let rec = parsed.value;
+      if (rec.record === "value") {
+        const key = pending.shift();
+        if (!key) return { ok: false, reason: "a value without its key (sysctl -n and cat /proc/sys print values only; the command names the key)" };
+        rec = { record: "setting", key, value: rec.value };
+      }
+      onRecord?.(line, rec);
+      if (rec.record === "setting") feed({ type: "setting", at: { input, line }, key: rec.key, value: rec.value });
+      return { ok: true, value: rec };
+    },
+    end: () => undefined,
+    notes: () => [],
+  };
+}

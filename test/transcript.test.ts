@@ -1,0 +1,246 @@
+// Whatever people paste or upload: the seed article whole, a real terminal
+// session against the same commands' outputs as files, folders, --format,
+// client messages, sysctl settings and redacted values.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
+import { analyzeFiles, runPipeline } from "../src/index.js";
+import type { PipelineResult } from "../src/pipeline.js";
+import { sysctlLineParser } from "../src/settings/grammar.js";
+import { transcriptLineParser } from "../src/transcript/grammar.js";
+import { FIXTURES, SHARED } from "./helpers/paths.js";
+
+const SEED = join(SHARED, "seed", "000_883c01d3c7a55c22.txt");
+const SESSION = join(FIXTURES, "session-drop-r2");
+const text = (name: string, body: string) => ({ name, open: async () => Readable.from([Buffer.from(body)]) });
+
+async function cli(args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), columns: 200 });
+  return { code, stdout, stderr };
+}
+
+/** What an attempt says, without input names (they differ between a session and files). */
+function answers(r: PipelineResult) {
+  return r.attempts.map((a) => ({
+    client: a.client,
+    server: a.server,
+    outcome: a.outcome,
+    errno: a.errno,
+    syns: a.syn.sent,
+    tcpSynRetries: a.inferred.tcpSynRetries,
+    firewall: a.firewall && { chain: a.firewall.chain, rule: a.firewall.rule, target: a.firewall.target },
+    process: a.process,
+  }));
+}
+
+describe("the seed article as one file", async () => {
+  const r = await analyzeFiles([SEED]);
+
+  it("finds the attempt with its SYNs, settings, strace result, rule and process", () => {
+    expect(r.attempts).toHaveLength(1);
+    const a = r.attempts[0]!;
+    expect(a).toMatchObject({
+      client: { ip: "127.0.0.1", port: 60632 },
+      server: { ip: "127.0.0.1", port: 12345 },
+      outcome: "timeout",
+      errno: "ETIMEDOUT",
+      errnoSource: "strace",
+      syn: { sent: 6, retransmits: 5 },
+      durationSeconds: 63.023684,
+      process: { command: "telnet" },
+      firewall: { table: "filter", chain: "INPUT", rule: 1, target: "DROP" },
+      inferred: { tcpSynRetries: 5, linearTimeouts: 0, timeoutSeconds: 63 },
+      application: { program: "telnet", result: "failed", errno: "ETIMEDOUT", realSeconds: 63, approximate: true },
+    });
+    // the DROP rule is the one under "存在することを確認します" (line 82), the sysctl value line 132
+    expect(r.diagnoses.find((d) => d.code === "FIREWALL_RULE")!.evidence).toEqual([{ input: `${SEED}#2`, line: 82 }]);
+    const sysctl = r.diagnoses.find((d) => d.code === "SYSCTL_CONSISTENT")!;
+    expect(sysctl.message).toContain("tcp_syn_retries is 5 here");
+    expect(sysctl.message).toContain("6 SYNs at 0, 1, 3, 7, 15, 31 s: consistent");
+    expect(sysctl.evidence).toEqual([{ input: `${SEED}#5`, line: 132 }]);
+  });
+
+  it("splits it into sections by command and content, with no unparsed line", () => {
+    expect(r.inputs[0]).toMatchObject({ name: SEED, format: "transcript", lines: 179, unparsed: 0 });
+    expect(r.inputs[0]!.text).toBeGreaterThan(70);
+    expect(r.inputs.slice(1).map((i) => [i.name.slice(SEED.length), i.format, i.section!.line, i.lines, i.unparsed])).toEqual([
+      ["#1", "iptables", 66, 2, 0], // the ACCEPT and REJECT rules shown after `iptables -n -L INPUT`
+      ["#2", "iptables", 78, 1, 0], // the DROP rule
+      ["#3", "tcpdump", 96, 2, 0], // tcpdump's banner
+      ["#4", "tcpdump", 112, 6, 0], // the six SYNs, pasted without their command
+      ["#5", "sysctl", 131, 1, 0],
+      ["#6", "netstat", 141, 1, 0],
+      ["#7", "strace", 149, 6, 0],
+    ]);
+    expect(r.inputs[4]!.formatReason).toBe("its lines are tcpdump output (no command before them)");
+    expect(r.unparsed).toEqual([]);
+  });
+
+  it("says the strace run is another run, combined because the session shows one experiment", () => {
+    const d = r.diagnoses.find((x) => x.code === "INPUTS_FROM_DIFFERENT_RUNS")!;
+    expect(d.message).toContain("(17:37:32-17:37:32)");
+    expect(d.message).toContain("(03:45:49-03:45:49)");
+    expect(d.message).toContain("their evidence is combined");
+  });
+});
+
+describe("a real terminal session and the same commands' outputs as files (session-drop-r2)", async () => {
+  const session = await analyzeFiles([join(SESSION, "session.txt")]);
+  // sysctl -n prints a bare value: alone in a file it has no key, so it is left out
+  const files = readdirSync(join(SESSION, "files"))
+    .filter((f) => f !== "sysctl.txt")
+    .sort()
+    .map((f) => join(SESSION, "files", f));
+  const separate = await analyzeFiles(files);
+
+  it("reads every section of the session with no unparsed line", () => {
+    expect(session.inputs.map((i) => i.format)).toEqual(["transcript", "sysctl", "sysctl", "iptables", "ss", "netstat", "tcpdump", "strace"]);
+    expect(session.inputs.every((i) => i.unparsed === 0)).toBe(true);
+  });
+
+  it("gives the same rule, process, settings and outcome as the files", () => {
+    const [s] = answers(session);
+    expect(s).toMatchObject({
+      server: { ip: "127.0.0.1", port: 12345 },
+      outcome: "timeout",
+      errno: "ETIMEDOUT",
+      syns: 3,
+      tcpSynRetries: 2,
+      firewall: { chain: "INPUT", rule: 1, target: "DROP" },
+      process: { command: "telnet" },
+    });
+    expect(s!.process!.pid).toBeGreaterThan(0);
+    const captured = answers(separate).find((a) => a.syns > 0)!;
+    expect(captured).toEqual(s);
+    expect(session.attempts[0]!.application).toMatchObject({ program: "telnet", result: "failed", errno: "ETIMEDOUT", approximate: false });
+    expect(session.attempts[0]!.application!.realSeconds).toBeGreaterThan(7);
+    const codes = session.diagnoses.map((d) => d.code);
+    expect(codes).toEqual(expect.arrayContaining(["SYN_TIMEOUT", "FIREWALL_RULE", "CLIENT_REPORTS", "SYSCTL_CONSISTENT"]));
+    expect(codes).not.toContain("SYN_SENT_SNAPSHOT"); // ss and netstat show the captured socket, not another attempt
+  });
+
+  it("a folder of the files gives the same report as naming them one by one", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tcpdiag-folder-"));
+    mkdirSync(join(dir, "more"));
+    files.forEach((f, i) => copyFileSync(f, join(dir, i % 2 ? "more" : "", `log${i}.txt`)));
+    copyFileSync(join(FIXTURES, "drop-exp-r5", "capture.pcap"), join(dir, "more", "capture.bin"));
+    const folder = await cli(["analyze", "--json", dir]);
+    expect(folder.code).toBe(0);
+    expect(folder.stderr).toContain("skipped: is a binary pcap/pcapng capture");
+    const named = readdirSync(dir, { recursive: true })
+      .map(String)
+      .map((f) => join(dir, f))
+      .filter((f) => f.endsWith(".txt"))
+      .sort();
+    const one = await cli(["analyze", "--json", ...named]);
+    const a = JSON.parse(folder.stdout);
+    const b = JSON.parse(one.stdout);
+    expect(a.attempts).toEqual(b.attempts);
+    expect(a.diagnoses).toEqual(b.diagnoses);
+    expect(a.inputs.filter((i: { name: string }) => i.name.endsWith(".txt"))).toEqual(b.inputs);
+    expect(answers({ ...a } as PipelineResult)).toEqual(answers(separate));
+  });
+});
+
+describe("--format and --explain", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tcpdiag-format-"));
+
+  it("overrides detection for every input or for one, and says why with --explain", async () => {
+    const iptables = join(SESSION, "files", "iptables.txt");
+    const r = await cli(["analyze", "--explain", "--format", `netstat:${iptables}`, iptables]);
+    expect(r.stdout).toContain(`${iptables}: netstat, 3 lines, 0 parsed, 3 unparsed`);
+    expect(r.stdout).toContain("why netstat: given with --format");
+    expect(r.stderr).toContain("no line is netstat output");
+    expect(r.code).toBe(3);
+    const auto = await cli(["analyze", "--explain", iptables]);
+    expect(auto.stdout).toContain("why iptables: of the first 3 lines, these prove a format: iptables 3");
+  });
+
+  it("refuses an unknown format name with exit 2", async () => {
+    const r = await cli(["analyze", "--format", "pcap", join(dir, "x")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--format takes one of tcpdump, strace, netstat, ss, iptables, iptables-save, nft, sysctl, transcript");
+  });
+
+  it("reads a bare sysctl -n value with the key given by the command", async () => {
+    const file = join(dir, "values.txt");
+    writeFileSync(file, readFileSync(join(SESSION, "files", "sysctl.txt")));
+    const alone = await analyzeFiles([file]);
+    expect(alone.unparsed[0]!.reason).toBe("no tool this reads prints such a line");
+    const forced = await runPipeline([text("v", "2\n")], { format: "sysctl" });
+    expect(forced.unparsed[0]!.reason).toContain("a value without its key");
+  });
+});
+
+describe("what clients and sysctl print", () => {
+  it("reads every client message in the fixtures' real client output", () => {
+    const lines = readdirSync(FIXTURES)
+      .flatMap((d) => {
+        try {
+          return readFileSync(join(FIXTURES, d, "client.txt"), "utf8").split("\n");
+        } catch {
+          return [];
+        }
+      })
+      .filter((l) => /^(?:curl|nc|telnet): /.test(l) && !/^nc: (?:nc: |: )/.test(l));
+    expect(lines.length).toBeGreaterThan(10);
+    for (const l of lines) {
+      const all = transcriptLineParser.parseAll(l);
+      expect(all, l).toHaveLength(1);
+      const rec = all[0]!;
+      expect(rec.record, l).toBe("client");
+      if (rec.record !== "client") continue;
+      if (/Timeout was reached/.test(l)) expect(rec, l).toMatchObject({ event: "gave-up", errno: null });
+      else if (/timed out/.test(l)) expect(rec, l).toMatchObject({ event: "failed", errno: "ETIMEDOUT" });
+      else if (/refused/.test(l)) expect(rec, l).toMatchObject({ event: "failed", errno: "ECONNREFUSED" });
+      else expect(rec, l).toMatchObject({ event: "failed" });
+    }
+    const curl = transcriptLineParser.parse("curl: (7) Failed to connect to 127.0.0.1 port 12350 after 0 ms: Couldn't connect to server");
+    expect(curl.ok && curl.value).toMatchObject({ program: "curl", host: "127.0.0.1", port: 12350 });
+  });
+
+  it("tells prompts from comments and headers", () => {
+    const prompt = (l: string) => transcriptLineParser.parse(l).ok;
+    expect(prompt("[root@tcpdiag ~]# iptables -n -L INPUT --line-numbers")).toBe(true);
+    expect(prompt("$ sudo tcpdump -i lo -nnn port 12345")).toBe(true);
+    expect(prompt("user@box:~$ time telnet 127.0.0.1 12345")).toBe(true);
+    expect(prompt("# Generated by iptables-save v1.8.9 (nf_tables) on Tue Nov 24 14:12:55 2026")).toBe(false);
+    expect(prompt("% time     seconds  usecs/call     calls    errors syscall")).toBe(false);
+    expect(prompt("\t% IANA WHOIS server")).toBe(false);
+  });
+
+  it("reads sysctl settings in their printed forms", () => {
+    const setting = (l: string) => {
+      const p = sysctlLineParser.parse(l);
+      return p.ok ? p.value : null;
+    };
+    expect(setting(readFileSync(join(SESSION, "files", "sysctl-linear.txt"), "utf8").trim())).toEqual({ record: "setting", key: "net.ipv4.tcp_syn_linear_timeouts", value: "0" });
+    expect(setting("/proc/sys/net/ipv4/tcp_syn_retries:6")).toEqual({ record: "setting", key: "net.ipv4.tcp_syn_retries", value: "6" });
+  });
+
+  it("says when the sysctl and the SYN schedule disagree", async () => {
+    const capture = readFileSync(join(FIXTURES, "drop-exp-r2", "tcpdump-nn.txt"), "utf8");
+    // HAND-WRITTEN: the form sysctl prints, with the kernel default of 6
+    const r = await runPipeline([text("capture", capture), text("sysctl", "net.ipv4.tcp_syn_retries = 6\n")]);
+    const d = r.diagnoses.find((x) => x.code === "SYSCTL_DIFFERS")!;
+    expect(d.message).toContain("implies tcp_syn_retries=2, the sysctl says 6");
+    expect(d.evidence).toEqual([{ input: "sysctl", line: 1 }]);
+  });
+});
+
+describe("redacted values", () => {
+  it("keeps an attempt whose addresses and numbers were replaced before pasting", async () => {
+    // HAND-EDITED from fixtures/drop-exp-r3/tcpdump-nn.txt: addresses replaced as people do
+    const real = readFileSync(join(FIXTURES, "drop-exp-r3", "tcpdump-nn.txt"), "utf8").trim().split("\n");
+    const redacted = real.map((l) => l.replace(/127\.0\.0\.1\.(\d+) > 127\.0\.0\.1\.12345/, "x.x.x.x.$1 > 10.0.0.X.12345").replace(/seq \d+, .*/, "seq <seq num>, ..."));
+    const r = await runPipeline([text("pasted", redacted.join("\n"))]);
+    expect(r.unparsed).toEqual([]);
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0]).toMatchObject({ server: { ip: "10.0.0.X", port: 12345 }, client: { ip: "x.x.x.x" }, outcome: "timeout", syn: { sent: 4 }, inferred: { tcpSynRetries: 3 } });
+  });
+});
