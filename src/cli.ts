@@ -21,8 +21,11 @@ export interface CliIo {
   columns?: number;
 }
 
+/** yargs drops a lone "-" from positionals: it stands in for it until the files are named. */
+const STDIN_MARK = "\u0000-";
+
 function sourcesFor(files: string[] | undefined, io: CliIo): Promise<InputSource[]> {
-  const names = files && files.length > 0 ? files : ["-"];
+  const names = files && files.length > 0 ? files.map((f) => (f === STDIN_MARK ? "-" : f)) : ["-"];
   return expandSources(names, () => stdinSource((io.stdin ?? process.stdin) as never));
 }
 
@@ -88,7 +91,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.OK;
   // yargs may still run a command after a usage error: it must not then read anything
   let usageError = false;
-  const parser = yargs(argv)
+  const parser = yargs(argv.map((a) => (a === "-" ? STDIN_MARK : a)))
     .scriptName("tcpdiag")
     .usage("$0 <command> [files..]\n\nTells why a TCP connection failed, from the text tcpdump, strace, netstat, ss, iptables and sysctl print, alone or pasted as a terminal session.")
     .command(
@@ -196,7 +199,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
   let helped = false;
   parser.showHelpOnFail(false);
-  await parser.parseAsync(hideBin(["node", "tcpdiag", ...argv]), {}, (err, _argv, output) => {
+  await parser.parseAsync(hideBin(["node", "tcpdiag", ...argv.map((a) => (a === "-" ? STDIN_MARK : a))]), {}, (err, _argv, output) => {
     if (output) {
       helped = true;
       io.stdout(`${output}\n`);

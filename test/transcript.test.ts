@@ -17,10 +17,15 @@ const SEED = join(SHARED, "seed", "000_883c01d3c7a55c22.txt");
 const SESSION = join(FIXTURES, "session-drop-r2");
 const text = (name: string, body: string) => ({ name, open: async () => Readable.from([Buffer.from(body)]) });
 
-async function cli(args: string[]) {
+async function cli(args: string[], stdin?: string) {
   let stdout = "";
   let stderr = "";
-  const code = await main(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), columns: 200 });
+  const code = await main(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    columns: 200,
+    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
+  });
   return { code, stdout, stderr };
 }
 
@@ -144,6 +149,21 @@ describe("a real terminal session and the same commands' outputs as files (sessi
     expect(a.diagnoses).toEqual(b.diagnoses);
     expect(a.inputs.filter((i: { name: string }) => i.name.endsWith(".txt"))).toEqual(b.inputs);
     expect(answers({ ...a } as PipelineResult)).toEqual(answers(separate));
+  });
+});
+
+describe("files and standard input together", () => {
+  it("analyze FILE - reads both into one analysis", async () => {
+    const listing = readFileSync(join(SESSION, "files", "iptables.txt"), "utf8");
+    const r = await cli(["analyze", "--json", join(SESSION, "files", "tcpdump.txt"), "-"], listing);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.inputs.map((i: { name: string; format: string }) => [i.name.replace(/.*\//, ""), i.format])).toEqual([
+      ["tcpdump.txt", "tcpdump"],
+      ["-", "iptables"],
+    ]);
+    expect(report.attempts[0].firewall).toMatchObject({ chain: "INPUT", rule: 1, target: "DROP" });
+    expect(report.diagnoses.find((d: { code: string }) => d.code === "FIREWALL_RULE").evidence).toEqual([{ input: "-", line: 3 }]);
   });
 });
 

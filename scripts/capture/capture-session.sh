@@ -30,20 +30,9 @@ OUT=$REPO_ROOT/fixtures/session-drop-r2
 NS=tcpdiag-session
 PROMPT='[root@tcpdiag ~]#'
 
-[[ $(id -u) == 0 ]] || { echo "must run as root (network namespaces)" >&2; exit 1; }
-for t in ip iptables tcpdump strace telnet ss netstat sysctl timeout; do command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }; done
-
-cleanup() {
-  local p
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
-  ip netns del "$NS" 2>/dev/null || true
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cleanup
-ip netns add "$NS"
-ip netns exec "$NS" ip link set lo up
+# shellcheck source=one-netns.sh
+source "$SCRIPT_DIR/one-netns.sh"
+one_netns iptables tcpdump strace telnet ss netstat sysctl timeout
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syn_retries=2
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0
 ip netns exec "$NS" iptables -A INPUT -p tcp -d 127.0.0.1 --dport 12345 -j DROP

@@ -36,21 +36,10 @@ OUT=$REPO_ROOT/fixtures/tables-raw-mangle-nat
 NS=tcpdiag-tables
 PY=${PYTHON:-python3}
 
-[[ $(id -u) == 0 ]] || { echo "must run as root (network namespaces)" >&2; exit 1; }
-for t in ip iptables iptables-save tcpdump timeout "$PY"; do command -v "$t" >/dev/null || { echo "missing tool: $t" >&2; exit 1; }; done
-
+# shellcheck source=one-netns.sh
+source "$SCRIPT_DIR/one-netns.sh"
+one_netns iptables iptables-save tcpdump timeout "$PY"
 in_ns() { ip netns exec "$NS" "$@"; }
-cleanup() {
-  local p
-  for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
-  ip netns del "$NS" 2>/dev/null || true
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cleanup
-ip netns add "$NS"
-in_ns ip link set lo up
 in_ns sysctl -qw net.ipv4.tcp_syn_retries=1
 in_ns sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null || true
 

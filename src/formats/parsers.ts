@@ -10,12 +10,13 @@ import { straceLineParser } from "../strace/grammar.js";
 import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 import type { ToolFormat } from "./detect.js";
 
-/** A socket listing's catch-all "other" line is no line of that tool (see ./sockets.ts). */
-function rowsOnly(parser: LineParser<SocketTableLine>): LineParser<SocketTableLine> {
+/** A line the socket grammars could only call "other" is not one the tool prints: report it. */
+export function rowsOnly(tool: "netstat" | "ss", parser: LineParser<SocketTableLine>): LineParser<SocketTableLine> {
   return {
     parse(text) {
       const parsed = parser.parse(text);
-      return parsed.ok && parsed.value.record === "other" ? { ok: false, reason: "not a row, header or statistics line" } : parsed;
+      if (parsed.ok && parsed.value.record === "other") return { ok: false, reason: `not a ${tool} row, header, statistics, route or interface line` };
+      return parsed;
     },
   };
 }
@@ -23,8 +24,8 @@ function rowsOnly(parser: LineParser<SocketTableLine>): LineParser<SocketTableLi
 const PARSERS: Record<ToolFormat, LineParser<unknown>> = {
   tcpdump: tcpdumpLineParser,
   strace: straceLineParser,
-  netstat: rowsOnly(netstatLineParser),
-  ss: rowsOnly(ssLineParser),
+  netstat: rowsOnly("netstat", netstatLineParser),
+  ss: rowsOnly("ss", ssLineParser),
   iptables: iptablesLineParser,
   "iptables-save": iptablesSaveLineParser,
   nft: nftLineParser,

@@ -1,21 +1,10 @@
 import type { AnalyzerEvent } from "../events.js";
 import type { LineParser } from "../line-parser.js";
-import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
 import type { SocketTableLine } from "../sockets/records.js";
+import { lineParserOf } from "./parsers.js";
 import { lineReader, type FormatReader } from "./reader.js";
 
 const TCP = /^tcp/;
-
-/** A line the grammar could only call "other" is not one the tool prints: report it. */
-function strict(tool: string, parser: LineParser<SocketTableLine>): LineParser<SocketTableLine> {
-  return {
-    parse(text) {
-      const parsed = parser.parse(text);
-      if (parsed.ok && parsed.value.record === "other") return { ok: false, reason: `not a ${tool} row, header, statistics, route or interface line` };
-      return parsed;
-    },
-  };
-}
 
 /** netstat or ss listings: TCP rows become socket events. */
 export function socketTableReader(
@@ -24,7 +13,7 @@ export function socketTableReader(
   feed: (e: AnalyzerEvent) => void,
   onRecord: ((line: number, rec: SocketTableLine) => void) | undefined,
 ): FormatReader {
-  const parser = strict(tool, tool === "netstat" ? netstatLineParser : ssLineParser);
+  const parser = lineParserOf(tool) as LineParser<SocketTableLine>;
   return lineReader(parser, (line, rec) => {
     onRecord?.(line, rec);
     // ss without a Netid column (ss -t...) lists TCP sockets only

@@ -104,6 +104,8 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
   /** Client messages, `time` lines and Ctrl+C belong to the section's run (one is started when there is none). */
   const clientSays = (line: number, rec: TranscriptLine) => {
     const at = { input, line };
+    // Ctrl+C stops whatever runs: it tells about a client only in a client's section
+    if (rec.record === "interrupt" && !(section as Section | null)?.run) return;
     if (!section) section = { at, command: null, meaning: commandMeaning(""), sink: null, run: null };
     const run = (section.run ??= newRun(at, { program: null, server: null }));
     run.evidence.push(at);
@@ -122,6 +124,11 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
     },
     textKept,
     line(line, text) {
+      // Ctrl+C echoed by the terminal before what the program prints as it stops ("^C3 packets captured")
+      if (text.startsWith("^C") && text.trim().length > 2) {
+        clientSays(line, { record: "interrupt" });
+        return this.line(line, text.slice(2));
+      }
       const t = transcriptLineParser.parse(text);
       if (t.ok && t.value.record === "prompt") {
         endSection();

@@ -96,8 +96,11 @@ function clientServer(program: string, args: string[]): CommandMeaning["server"]
       const server = host ? hostPort(host.replace(/^.*@/, ""), p >= 0 ? args[p + 1] : "22") : null;
       return server;
     }
-    default:
-      return null;
+    default: {
+      // python3 -c '...create_connection(("127.0.0.1", 12345))' / .connect(("::1", 80))
+      const m = /\(\s*["']([^"']+)["']\s*,\s*(\d+)\s*\)/.exec(args.join(" "));
+      return m ? hostPort(m[1], m[2]) : null;
+    }
   }
 }
 
