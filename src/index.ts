@@ -1,6 +1,6 @@
 // tcpdiag as a library: analyze tcpdump text from files, streams or strings.
 import { Readable } from "node:stream";
-import { fileSource, type InputSource } from "./input.js";
+import { expandSources, stdinSource, type InputSource } from "./input.js";
 import { runPipeline, type PipelineOptions, type PipelineResult } from "./pipeline.js";
 import { jsonReport, type JsonReport } from "./report/json.js";
 
@@ -11,14 +11,14 @@ export type { JsonReport } from "./report/json.js";
 export type { TcpdumpLine } from "./tcpdump/records.js";
 export { synSchedule, fitSchedules, modelTimeout, type SynSchedule } from "./analyzer/kernel-model.js";
 export { tcpdumpLineParser } from "./tcpdump/grammar.js";
-export { InputError, fileSource, stdinSource, type InputSource } from "./input.js";
+export { InputError, expandSources, fileSource, stdinSource, type InputSource } from "./input.js";
 export { runPipeline } from "./pipeline.js";
 export { jsonReport } from "./report/json.js";
 export { tableReport } from "./report/table.js";
 
-/** Analyze files (tcpdump text) into one report. */
+/** Analyze files and folders (every file under them; "-" is standard input) into one report. */
 export async function analyzeFiles(paths: string[], options: PipelineOptions = {}): Promise<PipelineResult> {
-  return runPipeline(paths.map(fileSource), options);
+  return runPipeline(await expandSources(paths, () => stdinSource()), options);
 }
 
 /** Analyze text held in memory, named as the report should name it. */

@@ -54,6 +54,19 @@ describe("tcpdiag analyze", () => {
       expect(report.tool).toBe("tcpdiag");
       expect(report.attempts.length).toBeGreaterThan(0);
     }
+    // sessions (sections, client messages, settings) and listings with a table
+    const sessions = [
+      [join(SHARED, "seed", "000_883c01d3c7a55c22.txt")],
+      [join(FIXTURES, "session-reject-sudo", "session.txt")],
+      [join(FIXTURES, "tables-raw-mangle-nat", "tcpdump-nn.txt"), join(FIXTURES, "tables-raw-mangle-nat", "iptables-save-c.txt")],
+    ];
+    for (const files of sessions) {
+      const r = await run(["analyze", "--json", ...files]);
+      expect(r.code).toBe(EXIT.OK);
+      const report = JSON.parse(r.stdout);
+      expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+      expect(report.attempts.length).toBeGreaterThan(0);
+    }
   });
 
   it("reads standard input when given - or no file", async () => {

@@ -152,6 +152,31 @@ describe("a real terminal session and the same commands' outputs as files (sessi
   });
 });
 
+describe("a real session with sudo, a user's prompt, REJECT and DROP (session-reject-sudo)", async () => {
+  const dir = join(FIXTURES, "session-reject-sudo");
+  const session = await analyzeFiles([join(dir, "session.txt")]);
+  const separate = await analyzeFiles([join(dir, "files")]);
+  const captured = (r: PipelineResult) => answers(r).filter((a) => a.syns > 0);
+
+  it("reads every section with no unparsed line", () => {
+    expect(session.inputs.map((i) => i.format)).toEqual(["transcript", "iptables", "sysctl", "ss", "netstat", "tcpdump", "strace"]);
+    expect(session.inputs.every((i) => i.unparsed === 0)).toBe(true);
+    expect(separate.inputs.every((i) => i.unparsed === 0)).toBe(true);
+  });
+
+  it("names the rule and the process of each attempt, as the files do", () => {
+    const [curl, nc] = captured(session);
+    expect(curl).toMatchObject({ server: { port: 12348 }, outcome: "unreachable", errno: "EHOSTUNREACH", firewall: { chain: "INPUT", rule: 1, target: "REJECT" }, process: { command: "curl" } });
+    // nc -w 3 stops at 3 s: its own words say so, and the sysctl (6, linear 4) says the kernel would go on
+    expect(nc).toMatchObject({ server: { port: 12345 }, outcome: "app-timeout", errno: null, syns: 3, firewall: { chain: "INPUT", rule: 2, target: "DROP" }, process: { command: "nc" } });
+    expect(nc!.process!.pid).toBeGreaterThan(0);
+    expect(captured(separate)).toEqual(captured(session));
+    const differs = session.diagnoses.find((d) => d.code === "SYSCTL_DIFFERS")!;
+    expect(differs.message).toContain("tcp_syn_retries is 6 and tcp_syn_linear_timeouts 4 here, so the kernel would send 11 SYNs over 131 s");
+    expect(session.diagnoses.find((d) => d.code === "FIREWALL_RULE" && d.message.includes("12348"))!.message).toContain("rejected (icmp-host-prohibited) by INPUT rule 1");
+  });
+});
+
 describe("files and standard input together", () => {
   it("analyze FILE - reads both into one analysis", async () => {
     const listing = readFileSync(join(SESSION, "files", "iptables.txt"), "utf8");

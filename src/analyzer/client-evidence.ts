@@ -70,9 +70,10 @@ export function applyClientRuns(
     const target = agree.length === 1 ? agree[0] : there.length === 1 ? there[0] : undefined;
     if (target) {
       const i = out.indexOf(target);
-      const agrees = agree.includes(target);
+      const base = gaveUp(target, run);
+      const agrees = agreeing(run).includes(base.outcome);
       out[i] = {
-        ...target,
+        ...base,
         process: target.process ?? (run.program ? { pid: null, command: run.program } : null),
         sources: [...target.sources, ...run.evidence],
         application: { program: run.program, result: run.result, errno: run.errno, realSeconds: run.realSeconds, approximate: run.approximate },
@@ -81,8 +82,8 @@ export function applyClientRuns(
         code: agrees ? "CLIENT_REPORTS" : "CLIENT_CONTRADICTS",
         attempts: [target.id],
         message: agrees
-          ? `${said(run)}: the client's own words agree with what the other inputs show for ${describeAddress(target.server)} (${target.outcome})`
-          : `${said(run)}, but the other inputs show ${target.outcome} for ${describeAddress(target.server)}: the client's message is from another run or another connection`,
+          ? `${said(run)}: the client's own words agree with what the other inputs show for ${describeAddress(base.server)} (${base.outcome})`
+          : `${said(run)}, but the other inputs show ${base.outcome} for ${describeAddress(base.server)}: the client's message is from another run or another connection`,
         evidence: run.evidence,
       });
     } else if (there.length === 0 && run.server && (run.result === "failed" || run.result === "connected" || run.result === "gave-up")) {
@@ -92,6 +93,24 @@ export function applyClientRuns(
     }
   }
   return { reports: out, findings };
+}
+
+/**
+ * A client that says it gave up (its own timeout, Ctrl+C) stopped the SYNs,
+ * not the kernel: a series that looked like a whole short schedule is an
+ * application timeout (unless strace shows the kernel's ETIMEDOUT).
+ */
+function gaveUp(report: AttemptReport, run: ClientRunEvent): AttemptReport {
+  if (run.result !== "gave-up" && run.result !== "interrupted") return report;
+  if (!["timeout", "in-progress"].includes(report.outcome) || report.errnoSource === "strace") return report;
+  return {
+    ...report,
+    outcome: "app-timeout",
+    errno: null,
+    errnoSource: null,
+    inferred: { ...report.inferred, tcpSynRetries: null, linearTimeouts: null, timeoutSeconds: null, schedule: "stopped-early", cap: null, alternatives: [] },
+    summary: `${report.syn.sent} SYN${report.syn.sent === 1 ? "" : "s"}, no answer; ${said(run)}, so the SYNs stopped because the application gave up, not the kernel`,
+  };
 }
 
 /** An attempt that only a client's own words show. */

@@ -2,6 +2,7 @@
 // each attempt's SYN schedule implies.
 import type { AttemptReport } from "../analysis.js";
 import type { Evidence, SettingEvent } from "../events.js";
+import { synSchedule } from "./kernel-model.js";
 import { describeAddress } from "./words.js";
 
 export interface SettingFinding {
@@ -48,11 +49,13 @@ function compare(report: AttemptReport, retries: SettingEvent, linear: SettingEv
       evidence,
     };
   }
-  if (report.outcome === "app-timeout" && report.syn.sent > 0 && report.syn.sent < n + 1) {
+  // the kernel's own schedule under these settings (linear timeouts: 0 where the key is not printed)
+  const kernel = synSchedule(report.inferred.initialRtoSeconds ?? 1, n, l ?? 0);
+  if (report.outcome === "app-timeout" && report.syn.sent > 0 && report.syn.sent < kernel.synTimes.length) {
     return {
       code: "SYSCTL_DIFFERS",
       attempts: [report.id],
-      message: `${setting}, so the kernel would send ${n + 1} SYNs; ${describeAddress(report.server)} shows ${shown} and then no more: the application gave up early (or sets TCP_SYNCNT)`,
+      message: `${setting}, so the kernel would send ${kernel.synTimes.length} SYNs over ${kernel.giveUpAt} s; ${describeAddress(report.server)} shows ${shown} and then no more: the application gave up early (or sets TCP_SYNCNT)`,
       evidence,
     };
   }

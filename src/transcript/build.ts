@@ -115,7 +115,7 @@ function completeClient(raw: Record<string, unknown>): ClientLine {
   if (errno) {
     out.errno = errno;
     out.event = "failed";
-  } else if (/Timeout was reached|(?:^|\s)timed out$|ConnectTimeout/i.test(exceptionName ? `${exceptionName} ${text}` : text)) {
+  } else if (/Timeout was reached|(?:^|\s)timed out$|\(tcp\) timed out: Operation now in progress|ConnectTimeout/i.test(exceptionName ? `${exceptionName} ${text}` : text)) {
     out.event = "gave-up";
   } else if (/Failed to connect|Unable to connect|Couldn't connect|connect to .* failed/i.test(text)) {
     out.event = "failed";
