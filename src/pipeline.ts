@@ -116,7 +116,6 @@ async function readInput(
       s.formatReason = why;
       s.section = { of: source.name, line: firstLine };
       sections.push(s);
-      analyzer.section(s.name, source.name);
       return readerFor(format, s.name, feed, options, hints);
     };
     return {

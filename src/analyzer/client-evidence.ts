@@ -86,6 +86,14 @@ export function applyClientRuns(
           : `${said(run)}, but the other inputs show ${base.outcome} for ${describeAddress(base.server)}: the client's message is from another run or another connection`,
         evidence: run.evidence,
       });
+    } else if (there.length > 1) {
+      // several attempts to that server (another run under strace, say): the words fit them all, attach to none
+      findings.push({
+        code: agree.length > 0 ? "CLIENT_REPORTS" : "CLIENT_CONTRADICTS",
+        attempts: there.map((a) => a.id),
+        message: `${said(run)} connecting to ${describeAddress(there[0]!.server)}; ${there.length} attempts to it are shown, so it is not tied to one`,
+        evidence: run.evidence,
+      });
     } else if (there.length === 0 && run.server && (run.result === "failed" || run.result === "connected" || run.result === "gave-up")) {
       const report = fromClientRun(nextId++, run);
       out.push(report);

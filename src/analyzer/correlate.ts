@@ -118,16 +118,7 @@ function span(times: number[]): string {
   return `${fmt(Math.min(...times))}-${fmt(Math.max(...times))}`;
 }
 
-/**
- * sameSession: the two inputs are sections of one terminal session; there
- * an unambiguous join is made even across clocks that disagree (a session
- * that shows one experiment, repeated under strace later).
- */
-export function correlate(
-  attempts: AttemptState[],
-  connects: ConnectEvent[],
-  sameSession: (a: string, b: string) => boolean = () => false,
-): Correlation {
+export function correlate(attempts: AttemptState[], connects: ConnectEvent[]): Correlation {
   const joined = new Map<number, ConnectEvent>();
   const notes: Correlation["notes"] = [];
   const unjoined: ConnectEvent[] = [];
@@ -145,21 +136,18 @@ export function correlate(
       const absolute = comparable(cands[0]!, left[0]!);
       const offset = absolute ? clockOffset(cands, left) : eventOffset(cands, left);
       const todCompare = absolute && byTimeOfDay(cands[0]!.firstSyn.clock, left[0]!.clock);
-      const session = sameSession(sInput, tInput);
       const rest: ConnectEvent[] = [];
-      const joinedAcross: ConnectEvent[] = [];
       for (const c of left) {
         const free = cands.filter((a) => !taken.has(a.id));
         const match =
           offset !== null
             ? nearest(free.filter((a) => aligned(a, c, offset, todCompare)), c, offset, todCompare)
-            : absolute && !session
+            : absolute
               ? undefined
               : unambiguous(attempts, free, left, c);
         if (match) {
           joined.set(match.id, c);
           taken.add(match.id);
-          if (absolute && offset === null) joinedAcross.push(c);
         } else rest.push(c);
       }
       if (!absolute && rest.length < left.length) {
@@ -176,12 +164,9 @@ export function correlate(
         const tTimes = cands.map((a) => a.firstSyn.seconds).filter((x): x is number => x !== null);
         const sTimes = shared.map((c) => c.time?.seconds).filter((x): x is number => x !== undefined);
         if (shared.length > 0 && tTimes.length > 0 && sTimes.length > 0) {
-          const merged = joinedAcross.length > 0
-            ? "; they are sections of one session and the only attempt and connect() to it there, so their evidence is combined"
-            : ", and their evidence is not merged";
           notes.push({
             code: "INPUTS_FROM_DIFFERENT_RUNS",
-            message: `${tInput} (${span(tTimes)}) and ${sInput} (${span(sTimes)}) both show ${describeAddress(shared[0]!.server)} but at different times: they are from different runs${merged}`,
+            message: `${tInput} (${span(tTimes)}) and ${sInput} (${span(sTimes)}) both show ${describeAddress(shared[0]!.server)} but at different times: they are from different runs, and their evidence is not merged`,
           });
         }
       }

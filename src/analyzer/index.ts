@@ -14,20 +14,9 @@ import { AttemptTracker } from "./tracker.js";
 export class Analyzer {
   private readonly tracker = new AttemptTracker();
   private readonly notes: { input: string; text: string }[] = [];
-  private readonly sessions = new Map<string, string>();
 
   feed(event: AnalyzerEvent): void {
     this.tracker.feed(event);
-  }
-
-  /** A section of a terminal session (NAME#N): its evidence belongs with the session's other sections. */
-  section(input: string, session: string): void {
-    this.sessions.set(input, session);
-  }
-
-  private sameSession(a: string, b: string): boolean {
-    const s = this.sessions.get(a);
-    return s !== undefined && s === this.sessions.get(b);
   }
 
   /** Something about an input as a whole that the report should say. */
@@ -37,7 +26,7 @@ export class Analyzer {
 
   finish(): Analysis {
     const { attempts: states, facts, connects, socketRows, firewall, settings, clientRuns } = this.tracker.finish();
-    const { joined, unjoined, notes } = correlate(states, connects, (a, b) => this.sameSession(a, b));
+    const { joined, unjoined, notes } = correlate(states, connects);
     const attempts = states.map((s) => {
       const report = assess(s, facts.get(s.input));
       const call = joined.get(s.id);

@@ -32,7 +32,10 @@ const secondsList = (report: AttemptReport) => {
 function compare(report: AttemptReport, retries: SettingEvent, linear: SettingEvent | undefined): SettingFinding | null {
   const n = Number(retries.value);
   const l = linear ? Number(linear.value) : null;
-  const shown = `${report.syn.sent} SYN${report.syn.sent === 1 ? "" : "s"} at ${secondsList(report)} s`;
+  const shown =
+    report.syn.sent > 0
+      ? `${report.syn.sent} SYN${report.syn.sent === 1 ? "" : "s"} at ${secondsList(report)} s`
+      : `connect() returned ${report.errno ?? "its result"} after ${report.durationSeconds} s`;
   const evidence = [retries.at, ...(linear ? [linear.at] : [])];
   const setting = `tcp_syn_retries is ${n}${l !== null ? ` and tcp_syn_linear_timeouts ${l}` : ""} here`;
   const implied = report.inferred.tcpSynRetries;
@@ -45,7 +48,7 @@ function compare(report: AttemptReport, retries: SettingEvent, linear: SettingEv
     return {
       code: "SYSCTL_DIFFERS",
       attempts: [report.id],
-      message: `the SYN schedule to ${describeAddress(report.server)} (${shown}) implies tcp_syn_retries=${implied}, the sysctl says ${n}: the application sets TCP_SYNCNT, gives up early, or the setting is from another host or moment`,
+      message: `${describeAddress(report.server)} (${shown}) implies tcp_syn_retries=${implied}, the sysctl says ${n}: the application sets TCP_SYNCNT, gives up early, or the setting is from another host or moment`,
       evidence,
     };
   }
