@@ -69,7 +69,7 @@ inet_row ->
                                                   {% (d) => b.inetRow(d[0], [d[2], d[4]], d[6], d[8], d[9]) %}
   | %inetproto __ %number __ %number __ %number __ %word __ %word tail
                                                   {% (d) => b.inetRow(d[0], [d[2], d[4], d[6]], d[8], d[10], d[11]) %}
-  | %inetproto __ %word __ %word tail             {% (d) => b.inetRow(d[0], [], d[2], d[4], d[5]) %}
+  | %inetproto __ %word __ %word tail             {% (d, _, reject) => b.uncountedRow(d[0], d[2], d[4], d[5], reject) %}
 
 # macOS -A: the flow hash, in hex without leading zeros (0, e03584, cedd0cbf)
 flowhash -> %hex {% id %}

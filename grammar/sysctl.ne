@@ -7,6 +7,7 @@
 #                                                      the command's, see src/transcript/command.ts)
 #   messages   sysctl: cannot stat /proc/sys/net/ipv4/tcp_syn_linear_timeouts: No such file or directory
 #              sysctl: permission denied on key "net.ipv4.tcp_syn_retries"
+#              cat: /proc/sys/net/ipv4/tcp_syn_linear_timeouts: No such file or directory
 
 @preprocessor typescript
 
@@ -40,6 +41,7 @@ line ->
   | _ %procpath %colon rest              {% (d) => b.setting(b.keyOfPath(d[1].text), d[3]) %}
   | _ values _                           {% (d) => b.value(d[1]) %}
   | _ "sysctl" %colon __ rest1           {% (d) => b.message(d[4]) %}
+  | _ "cat" %colon __ rest1              {% (d) => b.message(d[4]) %}
 
 values -> %value {% (d) => [d[0]] %} | values __ %value {% (d) => [...d[0], d[2]] %}
 

@@ -3,6 +3,8 @@
 # say about a connect, Ctrl+C, and elisions.
 #
 #   prompts       $ cmd   # cmd   % cmd   user@host:~$ cmd   [root@host ~]# cmd   $ (alone)
+#                 user@host:~/src (main)$ cmd   (venv) user@host:~$ cmd   user@Mac ~ % cmd
+#                 Mac:~ user$ cmd   bash-5.1$ cmd
 #   time          real 1m3.005s   user 0m0.001s   sys 0m0.002s   (bash; x for redacted digits)
 #                 telnet 127.0.0.1 12345  0.00s user 0.00s system 0% cpu 1:03.02 total   (zsh)
 #   clients       Trying 127.0.0.1...   telnet: connect to address 127.0.0.1: Connection timed out
@@ -13,6 +15,7 @@
 #                 ConnectionRefusedError: [Errno 111] Connection refused   TimeoutError: ...
 #                 ssh: connect to host 127.0.0.1 port 22: Connection timed out
 #   interrupts    ^C
+#   jobs          [1] 4242   [1]+  Done   sudo tcpdump -nn -i lo port 12345
 #   elisions      ...   (alone on a line)
 #
 # A `# ` prompt is told from a comment by the command after it: only a
@@ -28,7 +31,9 @@ import * as b from "../transcript/build.js";
 
 const mooLexer = moo.compile({
   ws: /[ \t]+/,
-  prompt: /(?:\[[^\]\n]*\][$#]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?[$#]|(?:\([\w.-]+\)[ \t]?)?[$%#])(?=[ \t]|$)/,
+  // [root@host ~]#   user@host:~/src (main)$   (venv) user@host:~$   user@Mac ~ %
+  // Mac:~ user$   bash-5.1$   and the bare $, # and %
+  prompt: /(?:\([\w.-]+\)[ \t]?)?(?:\[[^\]\n]*\][$#%]|[\w.-]+@[\w.-]+(?::[^\s$#%]*)?(?:[ \t][~\/][^\s$#%]*)?(?:[ \t]\([^)\s]*\))?[ \t]?[$#%]|[\w.-]+:[~\/][^\s$#%]*[ \t][\w.-]+[$#]|(?:bash|sh|zsh|ksh|dash)-\d+(?:\.\d+)*[$#]|[$%#])(?=[ \t]|$)/,
   interrupt: /\^C/,
   word: /[^\s]+/,
 });
@@ -42,6 +47,8 @@ const clientWord = { test: (t: { value: string }) => b.CLIENT_PREFIXES.has(t.val
 const exceptionWord = { test: (t: { value: string }) => b.isExceptionName(t.value) };
 const duration = { test: (t: { value: string }) => b.isBashDuration(t.value) };
 const elision = { test: (t: { value: string }) => /^(?:\.\.\.|…)$/.test(t.value) };
+// the shell's job control: "[1] 4242", "[1]+  Done  tcpdump -nn ..."
+const job = { test: (t: { value: string }) => /^\[\d+\][+-]?$/.test(t.value) };
 %}
 
 @lexer lexer
@@ -60,6 +67,7 @@ line ->
   | _ %exceptionWord _                             {% (d) => b.exception(d[1], null) %}
   | _ %exceptionWord __ rest1                      {% (d) => b.exception(d[1], d[3]) %}
   | _ %interrupt _                                 {% () => b.interrupt() %}
+  | _ %job __ rest1                                {% () => b.job() %}
   | _ %elision _                                   {% () => b.elision() %}
 
 time_word -> "real" {% id %} | "user" {% id %} | "sys" {% id %}

@@ -1,4 +1,5 @@
 // tcpdiag's command line: `analyze` and `parse`.
+import { normalize } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import type { TcpdumpEvent } from "./events.js";
@@ -29,6 +30,14 @@ function sourcesFor(files: string[] | undefined, io: CliIo): Promise<InputSource
   return expandSources(names, () => stdinSource((io.stdin ?? process.stdin) as never));
 }
 
+/** A --format NAME:PATH whose PATH is none of the inputs does nothing: say so. */
+function unmatchedFormats(formats: Pick<PipelineOptions, "formats">, sources: InputSource[], io: CliIo): void {
+  const names = new Set(sources.map((s) => normalize(s.name)));
+  for (const path of formats.formats?.keys() ?? []) {
+    if (!names.has(path)) io.stderr(`tcpdiag: warning: --format ${formats.formats!.get(path)}:${path}: no input has that name\n`);
+  }
+}
+
 /** --format NAME (every input) or NAME:PATH (that input); null and a message when one is wrong. */
 function formatOptions(given: string[] | undefined, io: CliIo): Pick<PipelineOptions, "format" | "formats"> | null {
   const out: Pick<PipelineOptions, "format" | "formats"> = { formats: new Map() };
@@ -40,7 +49,7 @@ function formatOptions(given: string[] | undefined, io: CliIo): Pick<PipelineOpt
       return null;
     }
     if (i < 0) out.format = name as DetectedFormat;
-    else out.formats!.set(g.slice(i + 1), name as DetectedFormat);
+    else out.formats!.set(normalize(g.slice(i + 1)), name as DetectedFormat);
   }
   return out;
 }
@@ -54,7 +63,8 @@ function inputProblems(result: PipelineResult, io: CliIo): number {
   }
   for (const i of result.inputs) {
     for (const w of i.warnings) io.stderr(`tcpdiag: warning: ${i.name}: ${w}\n`);
-    if ((i.format === "unknown" || i.parsed === 0) && i.unparsed + i.text > 0 && !i.section) code = EXIT.UNREADABLE;
+    // a notes file among a folder's logs is said, not an error
+    if ((i.format === "unknown" || i.parsed === 0) && i.unparsed + i.text > 0 && !i.section && !i.folder) code = EXIT.UNREADABLE;
   }
   return code;
 }
@@ -132,6 +142,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         const sources = await sourcesFor(args.files, io);
+        unmatchedFormats(formats, sources, io);
         const result = await withInterrupt(async (signal) =>
           runPipeline(sources, {
             signal,

@@ -8,6 +8,7 @@ import { readerFor, type ReaderHooks } from "./formats/registry.js";
 import { transcriptReader, type OpenSection, type TranscriptReader } from "./formats/transcript.js";
 import { InputError, readLines, type InputSource } from "./input.js";
 import type { LineParse } from "./line-parser.js";
+import { normalize } from "node:path";
 
 export type InputFormat = DetectedFormat;
 
@@ -24,6 +25,8 @@ export interface InputSummary {
   text: number;
   /** For a section of a terminal session: the session's input and the line the section starts at. */
   section?: { of: string; line: number };
+  /** Found in this folder (the user named the folder, not the file). */
+  folder?: string;
   /** Problems with the input as a whole, one line each. */
   warnings: string[];
 }
@@ -91,6 +94,7 @@ async function readInput(
   options: PipelineOptions,
 ): Promise<InputSummary> {
   const summary = newSummary(source.name);
+  if (source.inFolder) summary.folder = source.inFolder;
   const sections: InputSummary[] = [];
   const feed = (e: AnalyzerEvent) => analyzer.feed(e);
   const unparsed = (input: string, line: number, text: string, reason: string) => {
@@ -134,7 +138,9 @@ async function readInput(
     };
   };
   let reader: FormatReader | TranscriptReader | null = null;
+  // lines held until the format is decided (blank ones too: they end a session's sections)
   const held: [number, string][] = [];
+  let heldText = 0;
   const use = (line: number, text: string) => {
     const parsed = reader!.line(line, text);
     // a section's lines are counted in the section too
@@ -146,26 +152,31 @@ async function readInput(
   };
   // The first lines decide the format (unless it is given); they are held until then.
   const decide = () => {
-    const given = options.formats?.get(source.name) ?? options.format;
-    const detection = given ? { format: given, reason: GIVEN } : detectFormat(held.map(([, t]) => t));
+    const given = options.formats?.get(normalize(source.name)) ?? options.format;
+    const detection = given ? { format: given, reason: GIVEN } : detectFormat(held.map(([, t]) => t).filter((t) => t.trim() !== ""));
     summary.format = detection.format;
     summary.formatReason = detection.reason;
     reader =
       detection.format === "transcript"
         ? transcriptReader(source.name, feed, openSection)
         : readerFor(detection.format === "unknown" ? "tcpdump" : detection.format, source.name, feed, options);
-    for (const [line, text] of held.splice(0)) use(line, text);
+    for (const [line, text] of held.splice(0)) {
+      if (text.trim() !== "") use(line, text);
+      else if ("blank" in reader) reader.blank();
+    }
   };
   const stats = await readLines(
     source,
     (line, text) => {
       if (text.trim() === "") {
         summary.blank++;
+        if (reader && "blank" in reader) reader.blank();
+        else if (!reader) held.push([line, text]);
         return;
       }
       if (reader) return use(line, text);
       held.push([line, text]);
-      if (held.length >= DETECTION_LINES) decide();
+      if (++heldText >= DETECTION_LINES) decide();
     },
     options.signal,
   );
@@ -188,7 +199,9 @@ async function readInput(
   if (stats.invalidUtf8Lines > 0) {
     summary.warnings.push(`${stats.invalidUtf8Lines} lines are not valid UTF-8 (bad bytes read as U+FFFD)`);
   }
-  const toolLines = summary.format === "transcript" ? sections.reduce((n, s) => n + s.parsed, 0) : summary.parsed;
+  // in a session, what tools and clients printed (prompts alone tell nothing)
+  const toolLines =
+    summary.format === "transcript" ? sections.reduce((n, s) => n + s.parsed, 0) + ("clientLines" in done ? done.clientLines : 0) : summary.parsed;
   if (toolLines === 0 && summary.unparsed + summary.text > 0) {
     // text with no tool output in it at all: its lines are reported, not just counted
     if ("textKept" in done) for (const [line, text] of done.textKept) unparsed(source.name, line, text, "no tool this reads prints such a line");

@@ -86,8 +86,8 @@ describe("the seed article as one file", async () => {
     expect(r.inputs[0]).toMatchObject({ name: SEED, format: "transcript", lines: 179, unparsed: 0 });
     expect(r.inputs[0]!.text).toBeGreaterThan(70);
     expect(r.inputs.slice(1).map((i) => [i.name.slice(SEED.length), i.format, i.section!.line, i.lines, i.unparsed])).toEqual([
-      ["#1", "iptables", 66, 2, 0], // the ACCEPT and REJECT rules shown after `iptables -n -L INPUT`
-      ["#2", "iptables", 78, 1, 0], // the DROP rule
+      ["#1", "iptables", 70, 2, 0], // the ACCEPT and REJECT rules quoted after prose (the command printed nothing)
+      ["#2", "iptables", 82, 1, 0], // the DROP rule, also quoted after prose
       ["#3", "tcpdump", 96, 2, 0], // tcpdump's banner
       ["#4", "tcpdump", 112, 6, 0], // the six SYNs, pasted without their command
       ["#5", "sysctl", 131, 1, 0],
@@ -157,7 +157,9 @@ describe("a real terminal session and the same commands' outputs as files (sessi
     const b = JSON.parse(one.stdout);
     expect(a.attempts).toEqual(b.attempts);
     expect(a.diagnoses).toEqual(b.diagnoses);
-    expect(a.inputs.filter((i: { name: string }) => i.name.endsWith(".txt"))).toEqual(b.inputs);
+    const fromFolder = a.inputs.filter((i: { name: string }) => i.name.endsWith(".txt"));
+    expect(fromFolder.every((i: { folder?: string }) => i.folder === dir)).toBe(true);
+    expect(fromFolder.map(({ folder: _, ...rest }: { folder?: string }) => rest)).toEqual(b.inputs);
     expect(answers({ ...a } as PipelineResult)).toEqual(answers(separate));
   });
 });
@@ -297,5 +299,100 @@ describe("redacted values", () => {
     expect(r.unparsed).toEqual([]);
     expect(r.attempts).toHaveLength(1);
     expect(r.attempts[0]).toMatchObject({ server: { ip: "10.0.0.X", port: 12345 }, client: { ip: "x.x.x.x" }, outcome: "timeout", syn: { sent: 4 }, inferred: { tcpSynRetries: 3 } });
+  });
+});
+
+describe("what a command line means", async () => {
+  const { commandMeaning } = await import("../src/transcript/command.js");
+  it.each([
+    ["ssh -i key.pem -p 2222 admin@db1", { program: "ssh", server: { host: "db1", port: 2222 } }],
+    ["curl -o out.html --connect-timeout 2 http://h:8080/x", { program: "curl", server: { host: "h", port: 8080 }, timeoutSeconds: 2 }],
+    ["telnet backend http", { program: "telnet", server: { host: "backend", port: 80 } }],
+    ["nc -zv 10.0.0.2 20-30", { program: "nc", server: { host: "10.0.0.2", port: null } }],
+    ["nc -l 8080", { program: "nc", server: null }],
+    ["time nc -w 3 10.0.0.2 12345", { program: "nc", server: { host: "10.0.0.2", port: 12345 }, timeoutSeconds: 3, timed: true }],
+    ["sudo strace -fp 1234", { format: "strace", program: null }],
+    ["strace -f -o /tmp/t curl http://127.0.0.1:1/", { format: null, program: "curl" }],
+    ["sudo iptables -t raw -n -L", { format: "iptables", table: "raw" }],
+    ["ss -tan state syn-sent", { format: "ss", state: "syn-sent" }],
+    ["cat /proc/sys/net/ipv4/tcp_syn_retries", { format: "sysctl", keys: ["net.ipv4.tcp_syn_retries"] }],
+    ["python3 -m http.server 8080", { program: "python3", server: null }],
+  ])("%s", (command, meaning) => {
+    expect(commandMeaning(command)).toMatchObject(meaning);
+  });
+});
+
+describe("sessions as people paste them", () => {
+  const real = readFileSync(join(SESSION, "session.txt"), "utf8");
+
+  it("reads a Markdown-indented or quoted session like the plain one", async () => {
+    const plain = answers(await runPipeline([text("s", real)]));
+    for (const prefix of ["    ", "\t", "> "]) {
+      const pasted = real.split("\n").map((l) => (l ? prefix + l : l)).join("\n");
+      const r = await runPipeline([text("s", pasted)]);
+      expect(answers(r), JSON.stringify(prefix)).toEqual(plain);
+      expect(r.inputs.every((i) => i.unparsed === 0), JSON.stringify(prefix)).toBe(true);
+    }
+  });
+
+  it("recognises prompts of many shells", () => {
+    for (const l of [
+      "user@Mac ~ % nc -zv 127.0.0.1 12345",
+      "(venv) user@h:~$ python3 client.py",
+      "user@h:~/src (main)$ curl http://127.0.0.1:8080/",
+      "bash-5.1$ ss -tanp",
+      "Mac:~ user$ netstat -an",
+      "root@srv:/# iptables -S",
+    ]) {
+      const p = transcriptLineParser.parse(l);
+      expect(p.ok && p.value.record, l).toBe("prompt");
+    }
+  });
+
+  it("takes prose for prose, not for tool output", async () => {
+    const { formatOfLine } = await import("../src/formats/detect.js");
+    for (const l of ["# Incident notes", "Chain of events:", "--- 10.0.0.1 ping statistics ---", "1 packets transmitted, 1 received, 0% packet loss, time 0ms", "Kernel panics are rare", "State of the art", "tcp connections time out after 2 minutes"]) {
+      expect(formatOfLine(l), l).toBeNull();
+    }
+  });
+
+  it("keeps sysctl -n values with their keys when a key is missing", async () => {
+    // HAND-WRITTEN session shape; the messages are sysctl's and cat's own on a kernel without the key
+    const r = await runPipeline([
+      text(
+        "s",
+        [
+          "$ sysctl -n net.ipv4.tcp_syn_linear_timeouts net.ipv4.tcp_syn_retries",
+          "sysctl: cannot stat /proc/sys/net/ipv4/tcp_syn_linear_timeouts: No such file or directory",
+          "6",
+        ].join("\n"),
+      ),
+      text("capture", readFileSync(join(FIXTURES, "drop-exp-r2", "tcpdump-nn.txt"), "utf8")),
+    ]);
+    const d = r.diagnoses.find((x) => x.code === "SYSCTL_DIFFERS")!;
+    expect(d.message).toContain("the sysctl says 6");
+    expect(d.evidence).toEqual([{ input: "s#1", line: 3 }]);
+  });
+
+  it("ties a client's words to an attempt only when they name its server, and only claim what they say", async () => {
+    const capture = readFileSync(join(FIXTURES, "drop-exp-r2", "tcpdump-nn.txt"), "utf8");
+    // a server program stopped with ^C says nothing about the capture's attempt
+    const server = await runPipeline([text("s", "$ python3 -m http.server 8080\nServing HTTP on 0.0.0.0 port 8080 (http://0.0.0.0:8080/) ...\n^C\n"), text("c", capture)]);
+    expect(server.attempts.map((a) => a.outcome)).toEqual(["timeout"]);
+    // curl's "Couldn't connect to server" (real, fixtures/strace-curl-refused/client.txt) names no errno: outcome unknown
+    const curl = await runPipeline([text("s", "$ curl -sS http://127.0.0.1:12350/\ncurl: (7) Failed to connect to 127.0.0.1 port 12350 after 0 ms: Couldn't connect to server\n")]);
+    expect(curl.attempts).toMatchObject([{ server: { ip: "127.0.0.1", port: 12350 }, outcome: "unknown", errno: null, process: { command: "curl" } }]);
+    // curl's own timeout (28) is the application giving up, not the kernel's ETIMEDOUT
+    const gaveUp = transcriptLineParser.parse("curl: (28) Failed to connect to 127.0.0.1 port 12345 after 2001 ms: Timeout was reached");
+    expect(gaveUp.ok && gaveUp.value).toMatchObject({ event: "gave-up", errno: null });
+  });
+
+  it("a notes file in a folder of logs is said, not an error", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tcpdiag-notes-"));
+    copyFileSync(join(SESSION, "files", "tcpdump.txt"), join(dir, "capture.txt"));
+    writeFileSync(join(dir, "notes.txt"), "the client hangs, then says it timed out\n");
+    const r = await cli(["analyze", "--json", dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("notes.txt: no line is tcpdump");
   });
 });

@@ -19,8 +19,8 @@ function sameHost(host: string, ip: string): boolean {
   return host === ip || (LOCALHOST.has(host) && LOCALHOST.has(ip));
 }
 
-/** The outcomes a client's words agree with. */
-function agreeing(run: ClientRunEvent): Outcome[] {
+/** The outcomes a client's words agree with (null: the words claim nothing, e.g. only `time`'s lines). */
+function agreeing(run: ClientRunEvent): Outcome[] | null {
   switch (run.result) {
     case "connected":
       return ["established", "reset"];
@@ -31,14 +31,17 @@ function agreeing(run: ClientRunEvent): Outcome[] {
       if (run.errno === "ETIMEDOUT") return ["timeout"];
       if (run.errno === "ECONNREFUSED") return ["refused"];
       if (run.errno === "ECONNRESET") return ["reset", "refused"];
+      if (run.errno === null) return ["refused", "unreachable", "timeout"]; // curl's "Couldn't connect to server"
       return ["unreachable"];
     default:
-      return [];
+      return null;
   }
 }
 
 function outcomeOf(run: ClientRunEvent): Outcome {
-  return run.result === "failed" || run.result === "connected" ? (agreeing(run)[0] ?? "unknown") : "app-timeout";
+  if (run.result === "gave-up" || run.result === "interrupted") return "app-timeout";
+  if (run.result === "failed" && run.errno === null) return "unknown";
+  return agreeing(run)?.[0] ?? "unknown";
 }
 
 function said(run: ClientRunEvent): string {
@@ -50,7 +53,9 @@ function said(run: ClientRunEvent): string {
         ? "gave up (its own timeout)"
         : run.result === "interrupted"
           ? "was interrupted (Ctrl+C) while it waited"
-          : `failed${run.errno ? ` with ${run.errno}` : ""}`;
+          : run.result === "failed"
+            ? `failed${run.errno ? ` with ${run.errno}` : ""}`
+            : "ended";
   const took = run.realSeconds !== null ? ` after ${run.approximate ? "about " : ""}${run.realSeconds} s (time: real)` : "";
   return `${who} ${what}${took}`;
 }
@@ -63,15 +68,18 @@ export function applyClientRuns(
   const out = [...reports];
   const findings: ClientFinding[] = [];
   for (const run of runs) {
-    const there = run.server
-      ? out.filter((a) => sameHost(run.server!.host, a.server.ip) && (run.server!.port === null || run.server!.port === a.server.port))
-      : out.length === 1 ? out : [];
-    const agree = there.filter((a) => agreeing(run).includes(a.outcome));
+    // a run that names no server (a server program stopped with ^C, a bare
+    // Python traceback) is tied to no attempt: it may be about anything
+    if (!run.server) continue;
+    const server = run.server;
+    const there = out.filter((a) => sameHost(server.host, a.server.ip) && (server.port === null || server.port === a.server.port));
+    const agrees = agreeing(run);
+    const agree = agrees === null ? there : there.filter((a) => agrees.includes(a.outcome));
     const target = agree.length === 1 ? agree[0] : there.length === 1 ? there[0] : undefined;
     if (target) {
       const i = out.indexOf(target);
       const base = gaveUp(target, run);
-      const agrees = agreeing(run).includes(base.outcome);
+      const fits = agrees === null || agrees.includes(base.outcome);
       out[i] = {
         ...base,
         process: target.process ?? (run.program ? { pid: null, command: run.program } : null),
@@ -79,9 +87,9 @@ export function applyClientRuns(
         application: { program: run.program, result: run.result, errno: run.errno, realSeconds: run.realSeconds, approximate: run.approximate },
       };
       findings.push({
-        code: agrees ? "CLIENT_REPORTS" : "CLIENT_CONTRADICTS",
+        code: fits ? "CLIENT_REPORTS" : "CLIENT_CONTRADICTS",
         attempts: [target.id],
-        message: agrees
+        message: fits
           ? `${said(run)}: the client's own words agree with what the other inputs show for ${describeAddress(base.server)} (${base.outcome})`
           : `${said(run)}, but the other inputs show ${base.outcome} for ${describeAddress(base.server)}: the client's message is from another run or another connection`,
         evidence: run.evidence,
@@ -94,7 +102,7 @@ export function applyClientRuns(
         message: `${said(run)} connecting to ${describeAddress(there[0]!.server)}; ${there.length} attempts to it are shown, so it is not tied to one`,
         evidence: run.evidence,
       });
-    } else if (there.length === 0 && run.server && (run.result === "failed" || run.result === "connected" || run.result === "gave-up")) {
+    } else if (there.length === 0 && server.port !== null && (run.result === "failed" || run.result === "connected" || run.result === "gave-up")) {
       const report = fromClientRun(nextId++, run);
       out.push(report);
       findings.push({ code: "CLIENT_REPORTS", attempts: [report.id], message: `${said(run)} connecting to ${describeAddress(report.server)}`, evidence: run.evidence });

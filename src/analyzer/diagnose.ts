@@ -65,7 +65,8 @@ function why(report: AttemptReport, state: AttemptState | undefined): Finding[] 
   switch (report.outcome) {
     case "timeout":
       out.push(
-        report.inferred.schedule === "no-fit"
+        // spacing that fits no schedule needs two SYNs (a client's words alone show none)
+        report.inferred.schedule === "no-fit" && report.syn.sent > 1
           ? f("SPACING_FITS_NO_KERNEL", `${where}: ${report.summary}`)
           : f(
               "SYN_TIMEOUT",

@@ -35,14 +35,15 @@ export class Analyzer {
     let next = states.reduce((m, s) => Math.max(m, s.id), 0) + 1;
     for (const call of unjoined) attempts.push(fromConnect(next++, call));
     const withRows = applySocketRows(attempts, socketRows, next);
-    const withRules = applyFirewall(withRows.reports, firewall.chains, firewall.rules);
-    const withClients = applyClientRuns(withRules.reports, clientRuns, withRows.next);
-    const settingFindings = applySettings(withClients.reports, settings);
+    // clients' words first: they may add attempts or make one an application timeout, which the rules then explain
+    const withClients = applyClientRuns(withRows.reports, clientRuns, withRows.next);
+    const withRules = applyFirewall(withClients.reports, firewall.chains, firewall.rules);
+    const settingFindings = applySettings(withRules.reports, settings);
     const byId = new Map(states.map((s) => [s.id, s]));
-    const findings = [...withRows.findings, ...withRules.findings, ...withClients.findings, ...settingFindings];
+    const findings = [...withRows.findings, ...withClients.findings, ...withRules.findings, ...settingFindings];
     return {
-      attempts: withClients.reports,
-      diagnoses: diagnose(withClients.reports, byId, facts, this.notes, notes, findings),
+      attempts: withRules.reports,
+      diagnoses: diagnose(withRules.reports, byId, facts, this.notes, notes, findings),
     };
   }
 }

@@ -24,8 +24,17 @@ function tableLine(parse: { ok: true; value: SocketTableLine } | { ok: false }, 
   if (!parse.ok) return false;
   const r = parse.value;
   if (r.record === "socket") return r.tool === tool;
-  return r.record === "header" || r.record === "unix-socket";
+  // a header proves the tool only when it is one of the tool's own
+  if (r.record === "header") return (tool === "netstat" ? NETSTAT_HEADER : SS_HEADER).test(r.text);
+  return r.record === "unix-socket";
 }
+
+const NETSTAT_HEADER =
+  /^\s*(?:Active (?:Internet|UNIX|LOCAL|Multipath|Bluetooth)\b|Proto\s+(?:Recv-Q|RefCnt|Rexmit)\b|Proto\/ID\s|Kernel (?:IP|Interface)\b|Tcpcb\s|Socket\s+Flowhash|Address\s+Type\s|Destination\s+Gateway|Iface\s+MTU|Name\s+Mtu|Registered kernel|Routing tables|Internet6?:$)/;
+const SS_HEADER = /^\s*(?:Netid\s+State|State\s+Recv-Q|Netid\s+Recv-Q|Recv-Q\s+Send-Q)\b/;
+/** tcpdump's own lines, as it prints them (its grammar takes any "N packets ..." as a banner). */
+const TCPDUMP_BANNER =
+  /^(?:\d+ packets? (?:captured|received by filter|dropped by (?:kernel|interface))$|listening on |reading from |tcpdump: )/;
 
 /**
  * Whether a line proves a format: the grammar parses it, and as something
@@ -38,7 +47,9 @@ const PROOFS: [ToolFormat, (line: string) => boolean, number][] = [
       // a timestamp and any text is "other traffic" to the tcpdump grammar: it
       // proves little; a flow, a link header or tcpdump's own lines do
       const t = tcpdumpLineParser.parse(line);
-      return t.ok && (t.value.record === "banner" || (t.value.record === "packet" && !!(t.value.network || t.value.flow || t.value.link)));
+      if (!t.ok) return false;
+      if (t.value.record === "banner") return TCPDUMP_BANNER.test(line.trim());
+      return t.value.record === "packet" && !!(t.value.network || t.value.flow || t.value.link);
     },
     1,
   ],
@@ -47,13 +58,26 @@ const PROOFS: [ToolFormat, (line: string) => boolean, number][] = [
     (line) => {
       // any line is "program output" to the strace grammar: it proves nothing
       const s = straceLineParser.parse(line);
-      return s.ok && s.value.record !== "program-output";
+      if (!s.ok || s.value.record === "program-output") return false;
+      // "--- x ---" is a signal only with a signal's name (ping prints "--- host ping statistics ---")
+      return s.value.record !== "signal" || /--- SIG[A-Z0-9]+ /.test(line);
     },
     1,
   ],
   ["netstat", (line) => tableLine(netstatLineParser.parse(line), "netstat"), 1],
   ["ss", (line) => tableLine(ssLineParser.parse(line), "ss"), 1],
-  ["iptables", (line) => iptablesLineParser.parse(line).ok, 1],
+  [
+    "iptables",
+    (line) => {
+      const r = iptablesLineParser.parse(line);
+      if (!r.ok) return false;
+      // "# ..." and "Chain of events:" are prose unless they are iptables' own
+      if (r.value.record === "chain") return /\((?:policy \w+|\d+ references)/.test(line);
+      if (r.value.record === "warning") return /^# Warning: .*(?:iptables|tables present)/.test(line);
+      return true;
+    },
+    1,
+  ],
   [
     "iptables-save",
     (line) => {

@@ -20,6 +20,8 @@ export function iptablesReader(
   input: string,
   feed: (e: AnalyzerEvent) => void,
   onRecord: ((line: number, rec: FirewallLine) => void) | undefined,
+  /** The table when the command named it (iptables -t nat -L). */
+  table: string | null = null,
 ): FormatReader {
   let chain: string | null = null;
   let position = 0;
@@ -38,7 +40,7 @@ export function iptablesReader(
       else userChainSeen = true;
       chain = rec.chain;
       position = 0;
-      feed({ type: "firewall-chain", at, chain, policy: rec.policy, table: null, listing });
+      feed({ type: "firewall-chain", at, chain, policy: rec.policy, table, listing });
     } else if (rec.record === "rule") {
       position++;
       rec.chain = chain;
@@ -47,7 +49,7 @@ export function iptablesReader(
         type: "firewall-rule",
         at,
         chain: chain ?? "INPUT",
-        table: null,
+        table,
         listing,
         position: rec.num ?? position,
         target: rec.target,
@@ -69,8 +71,8 @@ export function iptablesReader(
  * iptables-save and iptables -S: rule specs, turned into the -L form the
  * evaluator reads. -S lists one table without naming it (filter unless -t).
  */
-export function iptablesSaveReader(input: string, feed: (e: AnalyzerEvent) => void): FormatReader {
-  let table: string | null = null;
+export function iptablesSaveReader(input: string, feed: (e: AnalyzerEvent) => void, given: string | null = null): FormatReader {
+  let table: string | null = given;
   let listing = 0;
   const positions = new Map<string, number>();
   return lineReader(iptablesSaveLineParser, (line, rec) => {

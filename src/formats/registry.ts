@@ -29,6 +29,10 @@ export interface CommandHints {
   program?: string | null;
   /** sysctl -n / cat /proc/sys: the keys of the values that follow. */
   keys?: readonly string[];
+  /** iptables -t TABLE: the table of the listing. */
+  table?: string;
+  /** ss state STATE: the state of rows printed without one. */
+  state?: string;
 }
 
 export function readerFor(
@@ -43,14 +47,14 @@ export function readerFor(
     case "strace":
       return straceReader(input, feed, bind(hooks.onStraceLine), hints.program ?? null);
     case "iptables":
-      return iptablesReader(input, feed, bind(hooks.onFirewallLine));
+      return iptablesReader(input, feed, bind(hooks.onFirewallLine), hints.table ?? null);
     case "iptables-save":
-      return iptablesSaveReader(input, feed);
+      return iptablesSaveReader(input, feed, hints.table ?? null);
     case "nft":
       return nftReader(input, feed);
     case "netstat":
     case "ss":
-      return socketTableReader(format, input, feed, hooks.onTableLine && ((l, r) => hooks.onTableLine!(input, format, l, r)));
+      return socketTableReader(format, input, feed, hooks.onTableLine && ((l, r) => hooks.onTableLine!(input, format, l, r)), hints.state);
     case "sysctl":
       return sysctlReader(input, feed, hints.keys, bind(hooks.onSysctlLine));
     case "tcpdump":

@@ -1,5 +1,6 @@
 import type { AnalyzerEvent } from "../events.js";
 import type { LineParser } from "../line-parser.js";
+import { normaliseState } from "../sockets/netstat-build.js";
 import type { SocketTableLine } from "../sockets/records.js";
 import { lineParserOf } from "./parsers.js";
 import { lineReader, type FormatReader } from "./reader.js";
@@ -12,7 +13,10 @@ export function socketTableReader(
   input: string,
   feed: (e: AnalyzerEvent) => void,
   onRecord: ((line: number, rec: SocketTableLine) => void) | undefined,
+  /** ss ... state STATE prints rows without a State column: their state. */
+  filterState?: string,
 ): FormatReader {
+  const stateOfRows = filterState ? normaliseState(filterState.toUpperCase().replace(/^LISTENING$/, "LISTEN")) : null;
   const parser = lineParserOf(tool) as LineParser<SocketTableLine>;
   return lineReader(parser, (line, rec) => {
     onRecord?.(line, rec);
@@ -23,7 +27,7 @@ export function socketTableReader(
         at: { input, line },
         tool,
         proto: rec.proto,
-        state: rec.state,
+        state: rec.state ?? stateOfRows,
         local: { ip: rec.local.ip, port: rec.local.port },
         remote: { ip: rec.remote.ip, port: rec.remote.port },
         recvQ: rec.recvQ,

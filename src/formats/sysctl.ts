@@ -25,6 +25,12 @@ export function sysctlReader(
         if (!key) return { ok: false, reason: "a value without its key (sysctl -n and cat /proc/sys print values only; the command names the key)" };
         rec = { record: "setting", key, value: rec.value };
       }
+      if (rec.record === "message") {
+        // a key the kernel lacks prints an error instead of its value: the values after it keep their keys
+        const missing = /\/proc\/sys\/(\S+?):/.exec(rec.text)?.[1]?.replace(/\//g, ".") ?? /key "([^"]+)"/.exec(rec.text)?.[1];
+        const at = missing ? pending.indexOf(missing) : -1;
+        if (at >= 0) pending.splice(at, 1);
+      }
       onRecord?.(line, rec);
       if (rec.record === "setting") feed({ type: "setting", at: { input, line }, key: rec.key, value: rec.value });
       return { ok: true, value: rec };

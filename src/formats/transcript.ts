@@ -23,9 +23,13 @@ export type TranscriptRecord = TranscriptLine | { record: "text" };
 
 export interface TranscriptReader {
   line(line: number, text: string): LineParse<TranscriptRecord> | LineParse<unknown>;
+  /** A blank line: a section's output may end there. */
+  blank(): void;
   end(): void;
   /** Lines recognised as prose or other commands' output. */
   readonly textLines: number;
+  /** What clients and `time` printed. */
+  readonly clientLines: number;
   /** The first of them (up to MAX_TEXT_KEPT), for when no tool output turns up at all. */
   readonly textKept: readonly [number, string][];
 }
@@ -36,6 +40,7 @@ interface ClientRun {
   at: Evidence;
   program: string | null;
   server: CommandMeaning["server"];
+  appTimeout: number | null;
   result: ClientRunEvent["result"];
   errno: string | null;
   real: TimeLine | null;
@@ -55,13 +60,19 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
   // tool output pasted without its command, since the last prompt: one block per format
   let loose = new Map<ToolFormat, SectionSink>();
   let textLines = 0;
+  let clientLines = 0;
   const textKept: [number, string][] = [];
 
   const startSection = (line: number, command: string | null) => {
     const meaning = commandMeaning(command ?? "");
     const at = { input, line };
     const sink = meaning.format
-      ? open(meaning.format, line, `the command \`${command}\``, { program: meaning.program, keys: meaning.keys })
+      ? open(meaning.format, line, `the command \`${command}\``, {
+          program: meaning.program,
+          keys: meaning.keys,
+          ...(meaning.table ? { table: meaning.table } : {}),
+          ...(meaning.state ? { state: meaning.state } : {}),
+        })
       : null;
     const run = meaning.program && !meaning.format ? newRun(at, meaning) : null;
     section = { at, command, meaning, sink, run };
@@ -76,10 +87,11 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
     loose = new Map();
   };
 
-  const newRun = (at: Evidence, meaning: Pick<CommandMeaning, "program" | "server">): ClientRun => ({
+  const newRun = (at: Evidence, meaning: Pick<CommandMeaning, "program" | "server" | "timeoutSeconds">): ClientRun => ({
     at,
     program: meaning.program,
     server: meaning.server,
+    appTimeout: meaning.timeoutSeconds,
     result: null,
     errno: null,
     real: null,
@@ -88,6 +100,8 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
 
   const emitRun = (run: ClientRun) => {
     if (run.result === null && run.real === null) return;
+    // the command set its own timeout (nc -w 3, curl --connect-timeout 2) and `time` shows it ran that long
+    if (run.result === null && run.real && run.appTimeout !== null && Math.abs(run.real.seconds - run.appTimeout) < 0.5) run.result = "gave-up";
     feed({
       type: "client-run",
       at: run.at,
@@ -104,10 +118,11 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
   /** Client messages, `time` lines and Ctrl+C belong to the section's run (one is started when there is none). */
   const clientSays = (line: number, rec: TranscriptLine) => {
     const at = { input, line };
+    if (rec.record !== "interrupt") clientLines++;
     // Ctrl+C stops whatever runs: it tells about a client only in a client's section
     if (rec.record === "interrupt" && !(section as Section | null)?.run) return;
     if (!section) section = { at, command: null, meaning: commandMeaning(""), sink: null, run: null };
-    const run = (section.run ??= newRun(at, { program: null, server: null }));
+    const run = (section.run ??= newRun(at, { program: null, server: null, timeoutSeconds: null }));
     run.evidence.push(at);
     if (rec.record === "time") {
       if (rec.kind === "real") run.real = rec;
@@ -118,52 +133,92 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
     }
   };
 
+  /** Where the session's lines start: Markdown indents them (4 spaces, a tab) or quotes them ("> "). */
+  let margin: RegExp | null = null;
+  /** A blank line was seen since the section's last line: the output may be over. */
+  let afterBlank = false;
+
+  /** Tool output pasted without its command: the block of its format since the last prompt; null when no tool prints it. */
+  const toolLine = (line: number, text: string): LineParse<unknown> | null => {
+    const format = formatOfLine(text);
+    if (!format) return null;
+    let sink = loose.get(format);
+    if (!sink) {
+      sink = open(format, line, `its lines are ${format} output (no command before them)`, {});
+      loose.set(format, sink);
+    }
+    return sink.line(line, text);
+  };
+
+  const read = (line: number, text: string): LineParse<unknown> => {
+    // Ctrl+C echoed by the terminal before what the program prints as it stops ("^C3 packets captured")
+    if (text.startsWith("^C") && text.trim().length > 2) {
+      clientSays(line, { record: "interrupt" });
+      return read(line, text.slice(2));
+    }
+    const t = transcriptLineParser.parse(text);
+    if (t.ok && t.value.record === "prompt") {
+      endSection();
+      startSection(line, t.value.command);
+      afterBlank = false;
+      return t;
+    }
+    const current = section as Section | null;
+    const format = current?.sink ? current.meaning.format : null;
+    if (format && lineParserOf(format).parse(text).ok) {
+      afterBlank = false;
+      return current!.sink!.line(line, text);
+    }
+    if (t.ok && t.value.record !== "elision" && t.value.record !== "job") {
+      clientSays(line, t.value);
+      return t;
+    }
+    const other = toolLine(line, text);
+    if (other) return other;
+    if (t.ok) return t; // an elision, a job line
+    // A line the section's tool does not print: while its output runs (no
+    // blank line yet) it is that tool's unparsed line; after a blank line,
+    // the output is over and this is prose.
+    if (format && !afterBlank) return current!.sink!.line(line, text);
+    if (format) current!.sink = null;
+    textLines++;
+    if (textKept.length < MAX_TEXT_KEPT) textKept.push([line, text]);
+    return { ok: true, value: { record: "text" } };
+  };
+
   return {
     get textLines() {
       return textLines;
     },
+    get clientLines() {
+      return clientLines;
+    },
     textKept,
-    line(line, text) {
-      // Ctrl+C echoed by the terminal before what the program prints as it stops ("^C3 packets captured")
-      if (text.startsWith("^C") && text.trim().length > 2) {
-        clientSays(line, { record: "interrupt" });
-        return this.line(line, text.slice(2));
+    blank() {
+      afterBlank = true;
+    },
+    line(line, raw) {
+      let text = raw.replace(ANSI, "");
+      if (margin === null) {
+        const m = /^(?:> ?|\t| {4,})(?=\S)/.exec(text);
+        if (m && transcriptLineParser.parse(text.slice(m[0].length)).ok) margin = new RegExp(`^${m[0].startsWith(">") ? "> ?" : m[0].replace(/\t/, "\\t")}`);
       }
-      const t = transcriptLineParser.parse(text);
-      if (t.ok && t.value.record === "prompt") {
-        endSection();
-        startSection(line, t.value.command);
-        return t;
-      }
-      const current = section as Section | null;
-      if (current?.sink && current.meaning.format && lineParserOf(current.meaning.format).parse(text).ok) {
-        return current.sink.line(line, text);
-      }
-      if (t.ok && t.value.record !== "elision") {
-        clientSays(line, t.value);
-        return t;
-      }
-      const format = formatOfLine(text);
-      if (format) {
-        let sink = loose.get(format);
-        if (!sink) {
-          sink = open(format, line, `its lines are ${format} output (no command before them)`, {});
-          loose.set(format, sink);
-        }
-        return sink.line(line, text);
-      }
-      if (t.ok) return t; // an elision
-      textLines++;
-      if (textKept.length < MAX_TEXT_KEPT) textKept.push([line, text]);
-      return { ok: true, value: { record: "text" } };
+      if (margin) text = text.replace(margin, "");
+      return read(line, text);
     },
     end: endSection,
   };
 }
 
+/** Colour and cursor escapes of a terminal that a copy kept. */
+const ANSI = /\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
+
+const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)$/;
+
 function addClientLine(run: ClientRun, rec: ClientLine): void {
   run.program ??= rec.program;
-  if (rec.host && (!run.server || run.server.host === rec.host)) {
+  // the address a client names wins over the host name its command gave ("Trying 10.0.0.2...")
+  if (rec.host && (!run.server || run.server.host === rec.host || (IP.test(rec.host) && !IP.test(run.server.host)))) {
     run.server = { host: rec.host, port: rec.port ?? run.server?.port ?? null };
   }
   if (rec.event === "failed" || rec.event === "gave-up" || rec.event === "connected") {

@@ -19,6 +19,19 @@ export function inetRow(proto: Token, counters: Token[], local: Token, remote: T
   return { record: "socket", proto: proto.text, counters: counters.map((t) => t.text), local: local.text, remote: remote.text, tail, raw: "inet" };
 }
 
+/**
+ * FreeBSD -T prints no counters for UDP: `udp4  *.syslog  *.*`. Only that:
+ * a UDP protocol and two BSD host.port addresses (prose that starts with
+ * "tcp" is not a row).
+ */
+export function uncountedRow(proto: Token, local: Token, remote: Token, tail: Span, reject: object) {
+  if (!isUncountedRow(proto.text, local.text, remote.text)) return reject;
+  return inetRow(proto, [], local, remote, tail);
+}
+
+const isUncountedRow = (proto: string, local: string, remote: string) =>
+  /^udp(?:4|6|46)?$/.test(proto) && [local, remote].every((a) => /^(?:\*|[\w:.%-]+)\.(?:\*|[\w-]+)$/.test(a));
+
 /** A BSD UNIX socket row: Address Type Recv-Q Send-Q Inode Conn Refs Nextref [Addr]. */
 export function bsdUnixRow(type: Token, recvQ: Token, sendQ: Token, inode: Token, conn: Token, refs: Token, nextref: Token, tail: Span) {
   return {
@@ -59,7 +72,9 @@ function startsLikeRow(head: Token[]): boolean {
   let j = i + 1;
   while (types[j] === "number" && j - i <= 3) j++;
   const counters = j - i - 1;
-  return (counters === 0 || counters === 2 || counters === 3) && types[j] === "word" && types[j + 1] === "word";
+  if (types[j] !== "word" || types[j + 1] !== "word") return false;
+  if (counters === 0) return isUncountedRow(tokens[i]!.text, tokens[j]!.text, tokens[j + 1]!.text);
+  return counters === 2 || counters === 3;
 }
 
 // --- after the parse -------------------------------------------------------------

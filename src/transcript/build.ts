@@ -87,6 +87,7 @@ export function exception(name: Token, message: Span | null) {
 }
 
 export const interrupt = (): MarkLine => ({ record: "interrupt" });
+export const job = (): MarkLine => ({ record: "job" });
 export const elision = (): MarkLine => ({ record: "elision" });
 
 // --- after the parse ----------------------------------------------------------

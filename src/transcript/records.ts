@@ -35,8 +35,8 @@ export interface ClientLine {
 }
 
 export interface MarkLine {
-  /** interrupt: ^C; elision: "..." standing for lines left out. */
-  record: "interrupt" | "elision";
+  /** interrupt: ^C; elision: "..." standing for lines left out; job: the shell's job control ("[1] 4242"). */
+  record: "interrupt" | "elision" | "job";
 }
 
 export type TranscriptLine = PromptLine | TimeLine | ClientLine | MarkLine;
