@@ -14,6 +14,7 @@
 #                 Connection to 127.0.0.1 12345 port [tcp/*] succeeded!
 #                 ConnectionRefusedError: [Errno 111] Connection refused   TimeoutError: ...
 #                 ssh: connect to host 127.0.0.1 port 22: Connection timed out
+#                 Connecting to 127.0.0.1:8081... failed: Connection refused.   (wget)
 #   interrupts    ^C
 #   jobs          [1] 4242   [1]+  Done   sudo tcpdump -nn -i lo port 12345
 #   elisions      ...   (alone on a line)
@@ -64,6 +65,7 @@ line ->
   | _ "Connection" __ "to" __ %word __ %word __ "port" __ rest1
                                                    {% (d) => b.ncSucceeded(d[5], d[7], d[11]) %}
   | _ "Escape" __ "character" __ "is" __ rest1     {% (d) => b.telnetEscape(d[7]) %}
+  | _ "Connecting" __ "to" __ rest1                {% (d) => b.wgetConnecting(d[5]) %}
   | _ %exceptionWord _                             {% (d) => b.exception(d[1], null) %}
   | _ %exceptionWord __ rest1                      {% (d) => b.exception(d[1], d[3]) %}
   | _ %interrupt _                                 {% () => b.interrupt() %}

@@ -64,7 +64,7 @@ function inputProblems(result: PipelineResult, io: CliIo): number {
   for (const i of result.inputs) {
     for (const w of i.warnings) io.stderr(`tcpdiag: warning: ${i.name}: ${w}\n`);
     // a notes file among a folder's logs is said, not an error
-    if ((i.format === "unknown" || i.parsed === 0) && i.unparsed + i.text > 0 && !i.section && !i.folder) code = EXIT.UNREADABLE;
+    if (i.noToolOutput && !i.folder) code = EXIT.UNREADABLE;
   }
   return code;
 }

@@ -2,7 +2,7 @@
 import type { Analysis } from "./analysis.js";
 import { Analyzer } from "./analyzer/index.js";
 import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
-import { detectFormat, DETECTION_LINES, type DetectedFormat } from "./formats/detect.js";
+import { detectFormat, DETECTION_LINES, isPrompt, type DetectedFormat } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
 import { readerFor, type ReaderHooks } from "./formats/registry.js";
 import { transcriptReader, type OpenSection, type TranscriptReader } from "./formats/transcript.js";
@@ -21,12 +21,18 @@ export interface InputSummary {
   parsed: number;
   unparsed: number;
   blank: number;
-  /** Lines recognised as prose or the output of commands no tool here reads (terminal sessions). */
+  /**
+   * Lines recognised as prose or the output of commands no tool here reads
+   * (terminal sessions). A session counts its own lines (prompts, client
+   * messages, text); its sections' lines are counted in the sections.
+   */
   text: number;
   /** For a section of a terminal session: the session's input and the line the section starts at. */
   section?: { of: string; line: number };
   /** Found in this folder (the user named the folder, not the file). */
   folder?: string;
+  /** Not one line is tool output (exit code 3 on the command line, unless found in a folder). */
+  noToolOutput?: true;
   /** Problems with the input as a whole, one line each. */
   warnings: string[];
 }
@@ -141,9 +147,20 @@ async function readInput(
   // lines held until the format is decided (blank ones too: they end a session's sections)
   const held: [number, string][] = [];
   let heldText = 0;
-  const use = (line: number, text: string) => {
+  const use = (line: number, text: string): void => {
     const parsed = reader!.line(line, text);
-    // a section's lines are counted in the section too
+    // A prompt after tool output (a long capture pasted before the session's
+    // commands): from here on the input is a terminal session.
+    if (!parsed.ok && summary.format !== "transcript" && isPrompt(text)) {
+      const before = reader as FormatReader;
+      before.end();
+      for (const note of before.notes()) analyzer.note(source.name, note);
+      summary.formatReason = `${summary.formatReason}; from line ${line} on, a terminal session (a shell prompt)`;
+      summary.format = "transcript";
+      reader = transcriptReader(source.name, feed, openSection);
+      return use(line, text);
+    }
+    // a section's lines are counted in the section (and taken out of the session's count at the end)
     if (parsed.ok) summary.parsed++;
     else {
       summary.unparsed++;
@@ -185,9 +202,10 @@ async function readInput(
   done.end();
   if ("notes" in done) for (const text of done.notes()) analyzer.note(source.name, text);
   if ("textLines" in done) {
-    // prose was counted as parsed while it was read
+    // prose was counted as parsed while it was read, and so were the sections' lines
     summary.text = done.textLines;
-    summary.parsed -= summary.text;
+    summary.parsed -= summary.text + sections.reduce((n, s) => n + s.parsed, 0);
+    summary.unparsed -= sections.reduce((n, s) => n + s.unparsed, 0);
   }
   for (const line of stats.overlong) {
     summary.unparsed++;
@@ -207,6 +225,7 @@ async function readInput(
     if ("textKept" in done) for (const [line, text] of done.textKept) unparsed(source.name, line, text, "no tool this reads prints such a line");
     summary.unparsed += summary.text;
     summary.text = 0;
+    summary.noToolOutput = true;
     if (summary.formatReason === GIVEN) summary.warnings.push(`no line is ${summary.format} output`);
     else {
       summary.format = "unknown";

@@ -387,6 +387,27 @@ describe("sessions as people paste them", () => {
     expect(gaveUp.ok && gaveUp.value).toMatchObject({ event: "gave-up", errno: null });
   });
 
+  it("turns into a session at the first prompt after a long capture pasted before it", async () => {
+    const capture = readFileSync(join(FIXTURES, "concurrent-mixed", "tcpdump-v.txt"), "utf8").trimEnd();
+    const lines = capture.split("\n").length;
+    expect(lines).toBeGreaterThan(50); // past what detection looks at
+    const r = await runPipeline([text("paste", `${capture}\n${real}`)]);
+    expect(r.inputs[0]!.format).toBe("transcript");
+    expect(r.inputs[0]!.formatReason).toContain(`from line ${lines + 1} on, a terminal session`);
+    expect(r.inputs.slice(1).map((i) => i.format)).toEqual(["sysctl", "sysctl", "iptables", "ss", "netstat", "tcpdump", "strace"]);
+    expect(r.inputs.every((i) => i.unparsed === 0)).toBe(true);
+    const alone = await runPipeline([text("capture", capture)]);
+    expect(r.attempts.length).toBe(alone.attempts.length + 2);
+  });
+
+  it("counts a session's own lines apart from its sections'", async () => {
+    const r = await runPipeline([text("s", real)]);
+    const [session, ...sections] = r.inputs;
+    const sectionLines = sections.reduce((n, i) => n + i.lines, 0);
+    expect(session!.parsed + session!.unparsed + session!.text + session!.blank + sectionLines).toBe(session!.lines);
+    expect(session!.parsed).toBe(real.split("\n").filter((l) => /^\[root@tcpdiag ~\]# /.test(l)).length + 5); // prompts; telnet's two lines and time's three
+  });
+
   it("a notes file in a folder of logs is said, not an error", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tcpdiag-notes-"));
     copyFileSync(join(SESSION, "files", "tcpdump.txt"), join(dir, "capture.txt"));

@@ -65,8 +65,7 @@ export function tableReport(result: PipelineResult, options: TableOptions): stri
   if (result.attempts.length === 0) out.push("No TCP connection attempt (no SYN) in the input.");
   else out.push(attemptsTable(result.attempts, options.width));
   if (result.diagnoses.length > 0) out.push("", diagnosesTable(result.diagnoses, options.width));
-  // a session's count already holds its sections'
-  const unparsed = result.inputs.filter((i) => !i.section).reduce((n, i) => n + i.unparsed, 0);
+  const unparsed = result.inputs.reduce((n, i) => n + i.unparsed, 0);
   if (unparsed > 0) {
     out.push("", `${unparsed} lines were not recognised (--json lists them); the first:`);
     for (const u of result.unparsed.slice(0, 5)) out.push(`  ${u.input}:${u.line}: ${u.reason}: ${u.text.slice(0, 100)}`);

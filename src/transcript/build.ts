@@ -65,6 +65,11 @@ export function client(prefix: Token, message: Span) {
   return { ...clientLine(prefix.text.slice(0, -1), {}), message, raw: "client" };
 }
 
+/** wget: Connecting to HOST:PORT... connected. / failed: Connection refused. */
+export function wgetConnecting(rest: Span) {
+  return { ...clientLine("wget", { event: "trying" }), message: rest, raw: "wget" };
+}
+
 export function trying(address: Token): ClientLine {
   return clientLine("telnet", { host: address.text.replace(/\.\.\.$/, ""), event: "trying" });
 }
@@ -97,7 +102,7 @@ const ADDRESS_IN_MESSAGE = [
   /connect to address (\S+?):? /, // telnet
   /connect to (?:host )?(\S+) port (\d+)/, // nc, ssh, curl
   /Failed to connect to (\S+) port (\d+)/, // curl
-  /connecting to (\S+?)[:|](\d+)/i, // wget
+  /^(?:\S+ \(\S+\)\|)?(\[?[\w.:-]+?\]?)\|?:(\d+)\.\.\./, // wget: "10.0.0.1:81..." or "host (host)|10.0.0.1|:81..."
 ];
 
 function completeClient(raw: Record<string, unknown>): ClientLine {
@@ -120,13 +125,13 @@ function completeClient(raw: Record<string, unknown>): ClientLine {
     out.event = "gave-up";
   } else if (/Failed to connect|Unable to connect|Couldn't connect|connect to .* failed/i.test(text)) {
     out.event = "failed";
-  } else if (/succeeded|Connected to/i.test(text)) out.event = "connected";
+  } else if (/succeeded|Connected to|\.\.\. connected\.$/i.test(text)) out.event = "connected";
   return out;
 }
 
 /** Turns a completed parse into its record (once per line, after nearley is done). */
 export function finish(value: TranscriptLine): TranscriptLine {
   const raw = spans.finish(value) as unknown as Record<string, unknown>;
-  if (raw.raw === "client" || raw.raw === "exception") return completeClient(raw);
+  if (raw.raw === "client" || raw.raw === "exception" || raw.raw === "wget") return completeClient(raw);
   return raw as unknown as TranscriptLine;
 }
