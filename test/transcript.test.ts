@@ -335,6 +335,17 @@ describe("sessions as people paste them", () => {
     }
   });
 
+  it("keeps the indentation of tool output that has its own (tcpdump -v, ss -i)", async () => {
+    const v = readFileSync(join(FIXTURES, "concurrent-mixed", "tcpdump-v.txt"), "utf8");
+    const ssi = readFileSync(join(SHARED, "corpus", "local", "ss", "ss-tanpi.txt"), "utf8");
+    const pasted = `$ sudo tcpdump -v -nn -i lo port 12345\n${v}$ ss -tanpi\n${ssi}`;
+    const r = await runPipeline([text("s", pasted)]);
+    expect(r.inputs.map((i) => [i.format, i.unparsed])).toEqual([["transcript", 0], ["tcpdump", 0], ["ss", 0]]);
+    const alone = await runPipeline([text("v", v)]);
+    const captured = r.attempts.filter((a) => a.syn.sent > 0); // the ss listing adds its own SYN_SENT rows
+    expect(captured.map((a) => [a.outcome, a.syn.sent])).toEqual(alone.attempts.map((a) => [a.outcome, a.syn.sent]));
+  });
+
   it("recognises prompts of many shells", () => {
     for (const l of [
       "user@Mac ~ % nc -zv 127.0.0.1 12345",

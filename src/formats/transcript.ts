@@ -201,7 +201,9 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
       let text = raw.replace(ANSI, "");
       if (margin === null) {
         const m = /^(?:> ?|\t| {4,})(?=\S)/.exec(text);
-        if (m && transcriptLineParser.parse(text.slice(m[0].length)).ok) margin = new RegExp(`^${m[0].startsWith(">") ? "> ?" : m[0].replace(/\t/, "\\t")}`);
+        // only an indented or quoted prompt says the whole paste is (tool output has indented lines of its own)
+        const p = m ? transcriptLineParser.parse(text.slice(m[0].length)) : null;
+        if (m && p?.ok && p.value.record === "prompt") margin = new RegExp(`^${m[0].startsWith(">") ? "> ?" : m[0].replace(/\t/, "\\t")}`);
       }
       if (margin) text = text.replace(margin, "");
       return read(line, text);
