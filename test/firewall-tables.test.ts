@@ -47,3 +47,13 @@ describe("rules in the raw, mangle and nat tables (tables-raw-mangle-nat)", () =
     expect(d.evidence).toEqual([{ input: "nat", line: 9 }]); // the DNAT line of the section
   });
 });
+
+describe("a native nft table with chains of two types (nft-native)", () => {
+  it("walks its filter input chain even though a nat chain comes first", async () => {
+    const dir = join(FIXTURES, "nft-native");
+    const r = await analyzeFiles([join(dir, "tcpdump-nn.txt"), join(dir, "nft-ruleset.txt")]);
+    expect(r.inputs.map((i) => [i.format, i.unparsed])).toEqual([["tcpdump", 0], ["nft", 0]]);
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0]).toMatchObject({ server: { port: 12366 }, outcome: "timeout", firewall: { table: "filter", chain: "INPUT", rule: 1, target: "DROP" } });
+  });
+});

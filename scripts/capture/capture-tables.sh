@@ -14,6 +14,8 @@
 #   iptables-save-c.txt    `iptables-save -c`
 #   nft-ruleset.txt        `nft list ruleset` (when nft is installed)
 #   versions.txt           kernel, tcpdump, iptables, nft versions, sysctls
+# and fixtures/nft-native/ (see the end of this script): a native nft table
+# with a nat prerouting chain beside a filter input chain that drops.
 #
 # The four attempts (tcp_syn_retries=1, tcp_syn_linear_timeouts=0: a dropped
 # connect gives up after 3 s):
@@ -71,4 +73,30 @@ if command -v nft >/dev/null; then in_ns nft list ruleset > "$OUT/nft-ruleset.tx
   command -v nft >/dev/null && echo "nft=$(nft --version)"
   in_ns sysctl net.ipv4.tcp_syn_retries net.ipv4.tcp_syn_linear_timeouts 2>/dev/null
 } > "$OUT/versions.txt"
+echo "wrote $OUT"
+
+# --- a native nft ruleset (no iptables): one table whose base chains are of
+# two types, a nat prerouting chain and a filter input chain that drops
+# 127.0.0.1:12366 -> fixtures/nft-native/ (tcpdump-nn.txt, nft-ruleset.txt)
+command -v nft >/dev/null || { echo "nft not installed: fixtures/nft-native skipped" >&2; exit 0; }
+one_netns_cleanup   # the first namespace: the trap follows $NS from here on
+OUT=$REPO_ROOT/fixtures/nft-native
+NS=tcpdiag-nft
+one_netns nft
+in_ns sysctl -qw net.ipv4.tcp_syn_retries=1
+in_ns sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0 2>/dev/null || true
+in_ns nft add table inet fw
+in_ns nft add chain inet fw pre '{ type nat hook prerouting priority dstnat; policy accept; }'
+in_ns nft add chain inet fw input '{ type filter hook input priority filter; policy accept; }'
+in_ns nft add rule inet fw input tcp dport 12366 counter drop
+mkdir -p "$OUT"
+ip netns exec "$NS" timeout -s INT 30 tcpdump -l -nn --immediate-mode -i lo 'tcp port 12366' > "$OUT/tcpdump-nn.txt" 2>/dev/null &
+TCPDUMP=$!
+sleep 1
+{ echo "\$ $PY scripts/capture/client.py 127.0.0.1 12366"; in_ns timeout 20 "$PY" "$SCRIPT_DIR/client.py" 127.0.0.1 12366 2>&1 | head -1 || true; } > "$OUT/clients.txt"
+sleep 0.5
+kill -INT "$TCPDUMP" 2>/dev/null || true
+wait "$TCPDUMP" 2>/dev/null || true
+in_ns nft list ruleset > "$OUT/nft-ruleset.txt"
+{ echo "kernel=$(uname -r)"; echo "tcpdump=$(tcpdump --version 2>&1 | head -1)"; echo "nft=$(nft --version)"; in_ns sysctl net.ipv4.tcp_syn_retries; } > "$OUT/versions.txt"
 echo "wrote $OUT"

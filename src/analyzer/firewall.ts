@@ -36,19 +36,46 @@ export interface Ruleset {
 }
 
 export function buildRuleset(chains: FirewallChainEvent[], rules: FirewallRuleEvent[]): Ruleset {
-  const groups = new Map<string, { chains: Chains; place: FirewallChainEvent | FirewallRuleEvent }>();
-  const group = (e: FirewallChainEvent | FirewallRuleEvent) => {
+  const listings = new Map<string, { chains: Chains; place: FirewallChainEvent | FirewallRuleEvent; baseKinds: Map<string, TableKind> }>();
+  const listing = (e: FirewallChainEvent | FirewallRuleEvent) => {
     const key = `${e.at.input}\u0000${e.listing}`;
-    if (!groups.has(key)) groups.set(key, { chains: new Map(), place: e });
-    return groups.get(key)!.chains;
+    if (!listings.has(key)) listings.set(key, { chains: new Map(), place: e, baseKinds: new Map() });
+    return listings.get(key)!;
   };
-  for (const c of chains) group(c).set(c.chain, { policy: c.policy, rules: [] });
+  for (const c of chains) {
+    const l = listing(c);
+    l.chains.set(c.chain, { policy: c.policy, rules: [] });
+    if (c.chainType) l.baseKinds.set(c.chain, nftChainKind(c.chainType, c.chain));
+  }
   for (const r of rules) {
-    const g = group(r);
+    const g = listing(r).chains;
     if (!g.has(r.chain)) g.set(r.chain, { policy: null, rules: [] });
     g.get(r.chain)!.rules.push(r);
   }
-  return { tables: [...groups.values()].map(({ chains: c, place }) => ({ kind: tableKind(place, c), chains: c })) };
+  return { tables: [...listings.values()].flatMap(tablesOf) };
+}
+
+/**
+ * An nft table of its own may hold chains of several kinds (a nat prerouting
+ * chain beside a filter input chain): each base chain runs as its type and
+ * hook say, with the table's regular chains (jump targets) beside it.
+ * iptables' tables (and -L blocks) are one kind each.
+ */
+function tablesOf(l: { chains: Chains; place: FirewallChainEvent | FirewallRuleEvent; baseKinds: Map<string, TableKind> }): ListedTable[] {
+  const iptablesNamed = ["raw", "mangle", "nat", "filter", "security"].includes(l.place.table ?? "");
+  if (l.baseKinds.size === 0 || iptablesNamed) return [{ kind: tableKind(l.place, l.chains), chains: l.chains }];
+  const regular = [...l.chains].filter(([name]) => !l.baseKinds.has(name));
+  return [...new Set(l.baseKinds.values())].map((kind) => ({
+    kind,
+    chains: new Map([...[...l.chains].filter(([name]) => l.baseKinds.get(name) === kind), ...regular]),
+  }));
+}
+
+/** nft chain types: nat, route (mangle's output), filter (on prerouting/postrouting it runs where mangle does). */
+function nftChainKind(type: string, chain: string): TableKind {
+  if (type === "nat") return "nat";
+  if (type === "route") return "mangle";
+  return chain === "PREROUTING" || chain === "POSTROUTING" ? "mangle" : "filter";
 }
 
 const REWRITES_DESTINATION = new Set(["DNAT", "REDIRECT", "NETMAP", "TPROXY"]);
@@ -62,9 +89,7 @@ const NAT_TARGETS = new Set([...REWRITES_DESTINATION, "SNAT", "MASQUERADE"]);
 function tableKind(place: FirewallChainEvent | FirewallRuleEvent, chains: Chains): TableKind {
   const named = place.table ?? "";
   if (["raw", "mangle", "nat", "filter", "security"].includes(named)) return named as TableKind;
-  if (place.chainType === "nat") return "nat";
-  if (place.chainType === "route") return "mangle";
-  if (place.table !== null) return "filter"; // an nft table of its own with filter chains
+  if (place.table !== null) return "filter"; // a -S listing or an nft table without base chains
   const has = (c: string) => chains.has(c);
   const targets = [...chains.values()].flatMap((c) => c.rules.map((r) => r.target ?? ""));
   if (targets.some((t) => NAT_TARGETS.has(t))) return "nat";
