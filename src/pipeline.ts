@@ -1,7 +1,7 @@
 // lines -> records -> events -> analysis: the one path every interface uses.
 import type { Analysis } from "./analysis.js";
 import { Analyzer } from "./analyzer/index.js";
-import type { AnalyzerEvent, TcpdumpEvent } from "./events.js";
+import type { AnalyzerEvent } from "./events.js";
 import { detectFormat, DETECTION_LINES, isPrompt, type DetectedFormat } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
 import { readerFor, type ReaderHooks } from "./formats/registry.js";
@@ -117,29 +117,37 @@ async function readInput(
   };
   // A section of a terminal session: an input of its own (NAME#N) whose lines keep the session's numbers.
   const openSection: OpenSection = (format, firstLine, why, hints) => {
-    // opened at its first line: a command that printed nothing is no input
-    let s: InputSummary | null = null;
+    // an input only once a line is counted in it: a command that printed nothing is no input
+    const s = newSummary(`${source.name}#${sections.length + 1}`);
+    s.format = format;
+    s.formatReason = why;
+    s.section = { of: source.name, line: firstLine };
     let reader: FormatReader | null = null;
-    const start = () => {
-      s = newSummary(`${source.name}#${sections.length + 1}`);
-      s.format = format;
-      s.formatReason = why;
-      s.section = { of: source.name, line: firstLine };
-      sections.push(s);
-      return readerFor(format, s.name, feed, options, hints);
+    const counted = () => {
+      if (!sections.includes(s)) sections.push(s);
+      s.lines++;
     };
     return {
-      line(line, text) {
-        reader ??= start();
-        s!.lines++;
+      attempt(line, text) {
+        reader ??= readerFor(format, s.name, feed, options, hints);
         const parsed = reader.line(line, text);
-        count(s!, line, text, parsed);
+        if (parsed.ok) {
+          counted();
+          s.parsed++;
+        }
+        return parsed;
+      },
+      line(line, text) {
+        reader ??= readerFor(format, s.name, feed, options, hints);
+        counted();
+        const parsed = reader.line(line, text);
+        count(s, line, text, parsed);
         return parsed;
       },
       end() {
         if (!reader) return;
         reader.end();
-        for (const note of reader.notes()) analyzer.note(s!.name, note);
+        for (const note of reader.notes()) analyzer.note(s.name, note);
       },
     };
   };

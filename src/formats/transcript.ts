@@ -9,10 +9,12 @@ import { transcriptLineParser } from "../transcript/grammar.js";
 import type { ClientLine, TimeLine, TranscriptLine } from "../transcript/records.js";
 import { formatOfLine, type ToolFormat } from "./detect.js";
 import type { CommandHints } from "./registry.js";
-import { lineParserOf } from "./parsers.js";
 
 /** A section of the session read by one tool's reader, as an input of its own. */
 export interface SectionSink {
+  /** Reads the line if the tool prints it; a line it does not print is left for others, not counted. */
+  attempt(line: number, text: string): LineParse<unknown>;
+  /** Reads the line; one the tool does not print is its unparsed line. */
   line(line: number, text: string): LineParse<unknown>;
   end(): void;
 }
@@ -165,9 +167,12 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
     }
     const current = section as Section | null;
     const format = current?.sink ? current.meaning.format : null;
-    if (format && lineParserOf(format).parse(text).ok) {
-      afterBlank = false;
-      return current!.sink!.line(line, text);
+    if (format) {
+      const parsed = current!.sink!.attempt(line, text);
+      if (parsed.ok) {
+        afterBlank = false;
+        return parsed;
+      }
     }
     if (t.ok && t.value.record !== "elision" && t.value.record !== "job") {
       clientSays(line, t.value);

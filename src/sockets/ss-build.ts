@@ -2,7 +2,7 @@
 import type { Token } from "moo";
 import { lineSpans, Span, type Tree } from "../grammar-support.js";
 import { endpoint, headerColumns, normaliseState, otherLine } from "./netstat-build.js";
-import type { SocketLine, SocketTableLine, SocketTimer, SocketUser, TcpInfoLine, UnixSocketLine } from "./records.js";
+import type { SocketLine, SocketTableLine, SocketUser, TcpInfoLine, UnixSocketLine } from "./records.js";
 
 const spans = lineSpans();
 export const { readsLineFrom, emptySpan, span, extend, flat } = spans;
