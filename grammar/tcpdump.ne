@@ -17,60 +17,10 @@
 @preprocessor typescript
 
 @{%
-import moo from "moo";
+import { lexer } from "../tcpdump/lexer.js";
 import * as b from "../tcpdump/build.js";
 
-const H = "[0-9a-fA-F]{1,4}";
-const ip6Pattern = new RegExp(
-  `(?:(?:${H}:){7}${H}|(?:${H}(?::${H}){0,6})?::(?:${H}(?::${H}){0,6})?)(?:\\.[A-Za-z0-9][A-Za-z0-9-]*)?`,
-);
-
-const mooLexer = moo.compile({
-  // Line-start tokens: "-#" packet numbers ("%5u  "), the single space that
-  // -ttt/-ttttt put before a relative time, and the indentation of
-  // continuation lines (a tab, or two or more spaces).
-  pktnum: /^ *\d+  /,
-  lead: /^ (?=\d)/,
-  indent: /^(?:\t| {2,})/,
-  ws: /[ \t]+/,
-  mac: /[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}(?![0-9a-fA-F:])/,
-  ip6: ip6Pattern,
-  date: /\d{4}-\d{2}-\d{2}(?= )/,
-  clock: /\d{2,}:\d{2}:\d{2}(?:\.\d+)?/,
-  // Addresses people redacted before pasting: x.x.x.x, 10.0.0.X, an
-  // address or name with <port>/xxxxx for the port (never printed by tcpdump)
-  redacted: /(?:(?=(?:\d{1,3}\.){0,3}(?:[xX]{1,3}|\*)(?![\w-]))(?:\d{1,3}|[xX]{1,3}|\*)(?:\.(?:\d{1,3}|[xX]{1,3}|\*)){3}(?:\.(?:\d+|[xX]+|<[\w -]+>|[A-Za-z][\w-]*))?|(?:\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)\.(?:<[\w -]+>|[xX]{2,}(?![\w-])))/,
-  ip4: /\d{1,3}(?:\.\d{1,3}){3}(?:\.[A-Za-z0-9][A-Za-z0-9-]*)?/,
-  decimal: /\d+\.\d+/,
-  hex: /0x[0-9a-fA-F]+/,
-  number: /\d+/,
-  word: {
-    match: /[A-Za-z_][\w.\-]*/,
-    type: moo.keywords({
-      kw: [
-        "IP", "IP6", "Flags", "tcp", "udp", "ICMP", "ICMP6", "port", "unreachable",
-        "net", "host", "protocol", "seq", "ack", "win", "urg", "options", "length",
-        "cksum", "In", "Out", "B", "M", "P", "ethertype", "ifindex", "listening",
-        "reading", "packets", "packet", "tcpdump", "destination", "route",
-        "prohibited", "address",
-      ],
-    }),
-  },
-  ellipsis: "...",
-  punct: /[><,:\[\](){}\/=?+*#|"'!@$%&;~`^\\.-]/,
-  other: /[^\s]/,
-});
-
-// moo's has() answers true for every name, which would make nearley treat
-// %anyToken as a token type; answer for the real types only, so %anyToken
-// resolves to the test below (any token at all).
-const tokenTypes = new Set([
-  "pktnum", "lead", "indent", "ws", "mac", "ip6", "date", "clock", "redacted", "ip4", "decimal",
-  "hex", "number", "word", "kw", "ellipsis", "punct", "other",
-]);
-mooLexer.has = (type: string) => tokenTypes.has(type);
-const lexer = mooLexer;
-b.readsLineFrom(mooLexer);
+b.readsLineFrom(lexer);
 const anyToken = { test: () => true };
 %}
 
@@ -181,7 +131,7 @@ ip_header -> "(" nested ")"                      {% (d) => b.flat(d) %}
 # --- a flow: "src > dst: payload" -------------------------------------------
 
 flow -> endpoint __ ">" __ endpoint ":" payload  {% (d) => b.flow(d[0], d[4], d[6]) %}
-      | endpoint __ ">" __ endpoint ":"          {% (d) => b.flow(d[0], d[4], b.otherPayload([])) %}
+      | endpoint __ ">" __ endpoint ":"          {% (d) => b.flow(d[0], d[4], b.otherPayload(null)) %}
 
 endpoint -> %ip4 {% id %} | %ip6 {% id %} | %word {% id %} | %redacted {% id %}
 
@@ -243,7 +193,7 @@ redacted_words -> word_or_kw | redacted_words __ word_or_kw
 tcp_options -> null {% () => null %} | tcp_option {% (d) => b.cons(null, d[0]) %}
              | tcp_options "," tcp_option {% (d) => b.cons(d[0], d[2]) %}
 tcp_option -> option_part:+ {% (d) => b.flat(d) %}
-option_part -> option_token {% id %} | "[" nested "]" {% id %} | "{" nested "}" {% id %}
+option_part -> option_token {% id %} | "[" nested "]" {% (d) => d %} | "{" nested "}" {% (d) => d %}
 option_token -> flat_token {% (d, _, reject) => (d[0].text === "," ? reject : d[0]) %}
               | "(" {% id %} | ")" {% id %}
 

@@ -27,6 +27,9 @@ export interface EventTime {
   clock: ClockKind;
 }
 
+/** A segment's flags as bits, for the paths that read a segment without its event (the tcpdump fast path and the tracker). */
+export const SEGMENT_FLAG = { SYN: 1, ACK: 2, RST: 4, FIN: 8 } as const;
+
 export interface TcpSegmentEvent {
   type: "tcp";
   at: Evidence;

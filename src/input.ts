@@ -1,6 +1,7 @@
 // Reads an input as lines, streaming: memory holds one line at a time.
 // Says clearly what it cannot read (binary data, a pcap file) and what it
 // had to repair (CRLF line ends, invalid UTF-8, overlong lines).
+import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -40,7 +41,8 @@ export function fileSource(path: string): InputSource {
         throw new InputError(path, code === "ENOENT" ? "no such file" : `cannot read (${code ?? "error"})`);
       }
       if (info.isDirectory()) throw new InputError(path, "is a directory");
-      return createReadStream(path);
+      // large reads: fewer chunks to hand over
+      return createReadStream(path, { highWaterMark: 1 << 20 });
     },
   };
 }
@@ -97,32 +99,39 @@ function binaryReason(head: Buffer): string | null {
   return null;
 }
 
+const REPLACEMENT = Buffer.from("\uFFFD");
+
+/** Buffer's own decoders, which toString(encoding, start, end) calls after checking its arguments: once per line, that check costs. */
+type Slicing = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
+
 /**
  * Calls onLine for every line (1-based numbers, without the line end).
- * Stops early when signal is aborted.
+ * Stops early when signal is aborted. Each line is decoded from the bytes
+ * on its own, so a string kept from it holds that line, never a whole chunk.
  */
 export async function readLines(
   source: InputSource,
   onLine: (line: number, text: string) => void,
   signal?: AbortSignal,
+  /** Called after each chunk with the bytes read so far (progress). */
+  onBytes?: (bytes: number) => void,
 ): Promise<ReadStats> {
   const stream = await source.open();
-  const decoder = new TextDecoder("utf-8");
   const stats: ReadStats = { lines: 0, crlfLines: 0, invalidUtf8Lines: 0, overlong: [], bytes: 0 };
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
+  let carry: Buffer | null = null;
   let skipping = false; // inside an overlong line
   let checkedHead = false;
+  let ascii = true;
 
-  const emit = (buf: Buffer) => {
+  const emit = (buf: Buffer, start: number, end: number) => {
     stats.lines++;
-    let end = buf.length;
-    if (end > 0 && buf[end - 1] === 13) {
+    if (end > start && buf[end - 1] === 13) {
       end--;
       stats.crlfLines++;
     }
-    const text = decoder.decode(buf.subarray(0, end));
-    if (text.includes("\uFFFD") && !buf.includes(Buffer.from("\uFFFD"))) stats.invalidUtf8Lines++;
+    if (ascii) return onLine(stats.lines, (buf as Slicing).latin1Slice(start, end));
+    const text = (buf as Slicing).utf8Slice(start, end);
+    if (text.includes("\uFFFD") && buf.subarray(start, end).indexOf(REPLACEMENT) < 0) stats.invalidUtf8Lines++;
     onLine(stats.lines, text);
   };
 
@@ -132,42 +141,45 @@ export async function readLines(
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       if (signal?.aborted) break;
-      const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
       if (!checkedHead) {
         checkedHead = true;
         const reason = binaryReason(buf);
         if (reason) throw new InputError(source.name, reason, true);
       }
       stats.bytes += buf.length;
+      ascii = isAscii(buf) && (carry === null || isAscii(carry));
       let start = 0;
+      if (carry) {
+        const nl = buf.indexOf(10);
+        if (nl < 0) {
+          if (!skipping) carry = Buffer.concat([carry, buf]);
+          if (carry.length > MAX_LINE_BYTES) overlong();
+          onBytes?.(stats.bytes);
+          continue;
+        }
+        if (!skipping) {
+          const joined = Buffer.concat([carry, buf.subarray(0, nl)]);
+          emit(joined, 0, joined.length);
+        }
+        carry = null;
+        skipping = false;
+        start = nl + 1;
+      }
       for (;;) {
         const nl = buf.indexOf(10, start);
         if (nl < 0) break;
-        if (skipping) {
-          skipping = false;
-        } else if (carryBytes > 0) {
-          carry.push(buf.subarray(start, nl));
-          emit(Buffer.concat(carry));
-        } else {
-          emit(buf.subarray(start, nl));
-        }
-        carry = [];
-        carryBytes = 0;
+        emit(buf, start, nl);
         start = nl + 1;
       }
-      if (start < buf.length && !skipping) {
-        carry.push(buf.subarray(start));
-        carryBytes += buf.length - start;
-        if (carryBytes > MAX_LINE_BYTES) {
-          stats.lines++;
-          stats.overlong.push(stats.lines);
-          carry = [];
-          carryBytes = 0;
-          skipping = true;
-        }
+      if (start < buf.length) {
+        carry = Buffer.from(buf.subarray(start));
+        if (carry.length > MAX_LINE_BYTES) overlong();
       }
+      buf = EMPTY;
+      onBytes?.(stats.bytes);
     }
-    if (carryBytes > 0 && !skipping) emit(Buffer.concat(carry));
+    if (carry && !skipping) emit(carry, 0, carry.length);
   } catch (err) {
     if (signal?.aborted) return stats;
     if (err instanceof InputError) throw err;
@@ -180,4 +192,16 @@ export async function readLines(
     if (stream !== process.stdin) stream.destroy();
   }
   return stats;
+
+  // A line over MAX_LINE_BYTES is counted and reported, not kept: skip to its end.
+  function overlong(): void {
+    if (!skipping) {
+      stats.lines++;
+      stats.overlong.push(stats.lines);
+    }
+    skipping = true;
+    carry = Buffer.alloc(0);
+  }
 }
+
+const EMPTY = Buffer.alloc(0);

@@ -42,6 +42,8 @@ export function grammarLineParser<R>(
       try {
         const results = parseAll(line);
         if (results.length === 0) return { ok: false, reason: "not a line this format prints" };
+        // one parse per line is the grammars' contract (test/grammar-ambiguity.test.ts): never pick one of several
+        if (results.length > 1) return { ok: false, reason: `${results.length} parses: the grammar is ambiguous here (a bug of tcpdiag's; please report the line)` };
         return { ok: true, value: results[0]! };
       } catch (err) {
         return { ok: false, reason: describeError(err as NearleyError) };

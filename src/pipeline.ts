@@ -1,10 +1,10 @@
 // lines -> records -> events -> analysis: the one path every interface uses.
-import type { Analysis } from "./analysis.js";
-import { Analyzer } from "./analyzer/index.js";
+import type { Analysis, AttemptReport } from "./analysis.js";
+import { Analyzer, type Outlook } from "./analyzer/index.js";
 import type { AnalyzerEvent } from "./events.js";
-import { detectFormat, DETECTION_LINES, isPrompt, type DetectedFormat } from "./formats/detect.js";
+import { detectFormat, DETECTION_LINES, isPrompt, type DetectedFormat, type Detection } from "./formats/detect.js";
 import type { FormatReader } from "./formats/reader.js";
-import { readerFor, type ReaderHooks } from "./formats/registry.js";
+import { readerFor, type EventSink, type ReaderHooks } from "./formats/registry.js";
 import { transcriptReader, type OpenSection, type TranscriptReader } from "./formats/transcript.js";
 import { InputError, readLines, type InputSource } from "./input.js";
 import type { LineParse } from "./line-parser.js";
@@ -50,6 +50,14 @@ export interface PipelineOptions extends ReaderHooks {
   formats?: Map<string, DetectedFormat>;
   /** Called with every unparsed line. */
   onUnparsed?: (line: UnparsedLine) => void;
+  /**
+   * Called with each attempt as soon as it is decided (in that order, not by
+   * id); the result's attempts then stay empty, so that memory does not grow
+   * with them.
+   */
+  onAttempt?: (report: AttemptReport) => void;
+  /** false: read and parse only (tcpdiag parse): no attempts are built. */
+  analyze?: boolean;
   signal?: AbortSignal;
 }
 
@@ -66,12 +74,21 @@ const GIVEN = "given with --format";
 const MAX_TEXT = 300;
 
 export async function runPipeline(sources: InputSource[], options: PipelineOptions = {}): Promise<PipelineResult> {
-  const analyzer = new Analyzer();
+  const collected: AttemptReport[] = [];
+  const analyzer = options.analyze === false ? null : new Analyzer(options.onAttempt ?? ((r) => collected.push(r)));
+  const sink: EventSink = analyzer
+    ? { feed: (e) => analyzer.feed(e), packets: (input) => analyzer.packets(input) }
+    : { feed: () => undefined };
   const result: PipelineResult = { inputs: [], unparsed: [], errors: [], attempts: [], diagnoses: [] };
-  for (const source of sources) {
+  const plan = await planInputs(sources, options);
+  const read: { inputs: InputSummary[]; error?: InputError }[] = sources.map(() => ({ inputs: [] }));
+  for (let k = 0; k < plan.length; k++) {
     if (options.signal?.aborted) break;
+    const { source, index } = plan[k]!;
+    const expect = (format: DetectedFormat | null) => analyzer?.outlook(outlook(format, plan.slice(k + 1)));
+    expect(plan[k]!.format);
     try {
-      await readInput(source, analyzer, result, options);
+      read[index]!.inputs = await readInput(source, plan[k]!, sink, analyzer, result, options, expect);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       if (source.inFolder && err.binary) {
@@ -79,30 +96,97 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
         const skipped = newSummary(source.name);
         skipped.formatReason = "skipped: binary";
         skipped.warnings.push(`skipped: ${err.message.slice(source.name.length + 2)}`);
-        result.inputs.push(skipped);
-      } else result.errors.push(err);
+        read[index]!.inputs = [skipped];
+      } else read[index]!.error = err;
     }
+    analyzer?.endInputs();
   }
-  const analysis = analyzer.finish();
-  result.attempts = analysis.attempts;
-  result.diagnoses = analysis.diagnoses;
+  for (const r of read) {
+    result.inputs.push(...r.inputs);
+    if (r.error) result.errors.push(r.error);
+  }
+  if (analyzer) result.diagnoses = analyzer.finish();
+  result.attempts = collected.sort((x, y) => x.id - y.id);
   return result;
+}
+
+/** Formats that give context to the attempts of others (listings, settings, traces): read first. */
+const CONTEXT: ReadonlySet<DetectedFormat | null> = new Set(["strace", "netstat", "ss", "iptables", "iptables-save", "nft", "sysctl"]);
+
+interface Planned {
+  source: InputSource;
+  /** Its place among the inputs given: the report lists inputs in that order. */
+  index: number;
+  /** As --format gives it or its first lines show; null for standard input (read where it stands). */
+  format: DetectedFormat | null;
+  /** Why that format (for --explain). */
+  reason: string;
+}
+
+/**
+ * The order inputs are read in: those that give context first (so that
+ * attempts can be decided and reported as they are read), then the rest, each
+ * group in the order given. A file's format is found from its first lines.
+ */
+async function planInputs(sources: InputSource[], options: PipelineOptions): Promise<Planned[]> {
+  const planned: Planned[] = [];
+  for (const [index, source] of sources.entries()) {
+    const given = options.formats?.get(normalize(source.name)) ?? options.format;
+    const detection = given ? { format: given, reason: GIVEN } : source.name === "-" ? null : await firstLinesFormat(source);
+    planned.push({ source, index, format: detection?.format ?? null, reason: detection?.reason ?? "" });
+  }
+  return [...planned.filter((p) => CONTEXT.has(p.format)), ...planned.filter((p) => !CONTEXT.has(p.format))];
+}
+
+/** The format the first lines of a file show (as readInput would decide from them), or null when they cannot be read. */
+async function firstLinesFormat(source: InputSource): Promise<Detection | null> {
+  const lines: string[] = [];
+  const stop = new AbortController();
+  try {
+    await readLines(
+      source,
+      (_, text) => {
+        if (text.trim() === "" || lines.length >= DETECTION_LINES) return;
+        lines.push(text);
+        if (lines.length >= DETECTION_LINES) stop.abort();
+      },
+      stop.signal,
+    );
+  } catch {
+    return null; // read again in its turn, which says what is wrong
+  }
+  return detectFormat(lines);
+}
+
+/** What the input being read (of this format) and those after it may bring: see Analyzer.outlook. */
+function outlook(current: DetectedFormat | null, later: Planned[]): Outlook {
+  const formats = later.map((p) => p.format);
+  // a terminal session (or an input not yet known) may hold anything
+  const open = (f: DetectedFormat | null) => f === null || f === "transcript" || f === "unknown";
+  const may = (also: DetectedFormat) => open(current) || formats.some((f) => open(f) || f === also);
+  return { connects: may("strace"), clients: open(current) || formats.some(open), packets: may("tcpdump") };
 }
 
 function newSummary(name: string): InputSummary {
   return { name, format: "unknown", formatReason: "", lines: 0, parsed: 0, unparsed: 0, blank: 0, text: 0, warnings: [] };
 }
 
+/** Reads one input (its sections too, for a terminal session); returns its summaries, the input's first. */
 async function readInput(
   source: InputSource,
-  analyzer: Analyzer,
+  planned: Planned,
+  sink: EventSink,
+  analyzer: Analyzer | null,
   result: PipelineResult,
   options: PipelineOptions,
-): Promise<InputSummary> {
+  /** Called when the input's format is decided (standard input) or changes (a session after a capture). */
+  formatKnown: (format: DetectedFormat) => void,
+): Promise<InputSummary[]> {
   const summary = newSummary(source.name);
   if (source.inFolder) summary.folder = source.inFolder;
   const sections: InputSummary[] = [];
-  const feed = (e: AnalyzerEvent) => analyzer.feed(e);
+  const feed = (e: AnalyzerEvent) => sink.feed(e);
+  const note = (input: string, text: string) => analyzer?.note(input, text);
   const unparsed = (input: string, line: number, text: string, reason: string) => {
     const entry = { input, line, text: text.slice(0, MAX_TEXT), reason };
     options.onUnparsed?.(entry);
@@ -123,13 +207,15 @@ async function readInput(
     s.formatReason = why;
     s.section = { of: source.name, line: firstLine };
     let reader: FormatReader | null = null;
+    let listed = false;
     const counted = () => {
-      if (!sections.includes(s)) sections.push(s);
+      if (!listed) sections.push(s);
+      listed = true;
       s.lines++;
     };
     return {
       attempt(line, text) {
-        reader ??= readerFor(format, s.name, feed, options, hints);
+        reader ??= readerFor(format, s.name, sink, options, hints);
         const parsed = reader.line(line, text);
         if (parsed.ok) {
           counted();
@@ -138,7 +224,7 @@ async function readInput(
         return parsed;
       },
       line(line, text) {
-        reader ??= readerFor(format, s.name, feed, options, hints);
+        reader ??= readerFor(format, s.name, sink, options, hints);
         counted();
         const parsed = reader.line(line, text);
         count(s, line, text, parsed);
@@ -147,7 +233,7 @@ async function readInput(
       end() {
         if (!reader) return;
         reader.end();
-        for (const note of reader.notes()) analyzer.note(s.name, note);
+        for (const text of reader.notes()) note(s.name, text);
       },
     };
   };
@@ -162,9 +248,10 @@ async function readInput(
     if (!parsed.ok && summary.format !== "transcript" && isPrompt(text)) {
       const before = reader as FormatReader;
       before.end();
-      for (const note of before.notes()) analyzer.note(source.name, note);
+      for (const text of before.notes()) note(source.name, text);
       summary.formatReason = `${summary.formatReason}; from line ${line} on, a terminal session (a shell prompt)`;
       summary.format = "transcript";
+      formatKnown("transcript");
       reader = transcriptReader(source.name, feed, openSection);
       return use(line, text);
     }
@@ -177,19 +264,24 @@ async function readInput(
   };
   // The first lines decide the format (unless it is given); they are held until then.
   const decide = () => {
-    const given = options.formats?.get(normalize(source.name)) ?? options.format;
-    const detection = given ? { format: given, reason: GIVEN } : detectFormat(held.map(([, t]) => t).filter((t) => t.trim() !== ""));
+    const detection =
+      planned.format !== null
+        ? { format: planned.format, reason: planned.reason }
+        : detectFormat(held.map(([, t]) => t).filter((t) => t.trim() !== ""));
     summary.format = detection.format;
     summary.formatReason = detection.reason;
+    if (planned.format === null) formatKnown(detection.format);
     reader =
       detection.format === "transcript"
         ? transcriptReader(source.name, feed, openSection)
-        : readerFor(detection.format === "unknown" ? "tcpdump" : detection.format, source.name, feed, options);
+        : readerFor(detection.format === "unknown" ? "tcpdump" : detection.format, source.name, sink, options);
     for (const [line, text] of held.splice(0)) {
       if (text.trim() !== "") use(line, text);
       else if ("blank" in reader) reader.blank();
     }
   };
+  // a file's format was found before it is read: no line need be held
+  if (planned.format !== null) decide();
   const stats = await readLines(
     source,
     (line, text) => {
@@ -208,7 +300,7 @@ async function readInput(
   if (!reader) decide();
   const done = reader as unknown as FormatReader | TranscriptReader;
   done.end();
-  if ("notes" in done) for (const text of done.notes()) analyzer.note(source.name, text);
+  if ("notes" in done) for (const text of done.notes()) note(source.name, text);
   if ("textLines" in done) {
     // prose was counted as parsed while it was read, and so were the sections' lines
     summary.text = done.textLines;
@@ -240,6 +332,5 @@ async function readInput(
       summary.warnings.push("no line is tcpdump, strace, netstat, ss, iptables, nft or sysctl output");
     }
   }
-  result.inputs.push(summary, ...sections);
-  return summary;
+  return [summary, ...sections];
 }

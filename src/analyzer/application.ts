@@ -2,7 +2,8 @@
 // attempts that only strace shows.
 import type { AttemptReport, Inferred, Outcome } from "../analysis.js";
 import type { ConnectEvent } from "../events.js";
-import { fitSchedules, preferenceOrder, synSchedule, type SynSchedule } from "./kernel-model.js";
+import { fitSchedules, preferenceOrder, SCHEDULES, type SynSchedule } from "./kernel-model.js";
+import { TIMEOUT_EARLY_SECONDS, TIMEOUT_LATE_FACTOR, TIMEOUT_LATE_SECONDS } from "./thresholds.js";
 import { seconds as fmtSeconds } from "./words.js";
 
 const ERRNO_OUTCOME: Record<string, Outcome> = {
@@ -35,15 +36,7 @@ const ABANDONED_BY = { close: "closed the socket", exit: "exited", signal: "was 
 
 /** When the kernel gives up, for a connect() that returned ETIMEDOUT after this long. */
 export function timeoutFit(duration: number): Inferred | null {
-  const fits = [];
-  for (const r of [1, 3]) {
-    for (let l = 0; l <= 10; l++) {
-      for (let n = 1; n <= 15; n++) {
-        const s = synSchedule(r, n, l);
-        if (duration >= s.giveUpAt - 0.25 && duration <= s.giveUpAt * 1.07 + 0.5) fits.push(s);
-      }
-    }
-  }
+  const fits = SCHEDULES.filter((s) => duration >= s.giveUpAt - TIMEOUT_EARLY_SECONDS && duration <= s.giveUpAt * TIMEOUT_LATE_FACTOR + TIMEOUT_LATE_SECONDS);
   fits.sort(preferenceOrder);
   const best = fits[0];
   if (!best) return null;

@@ -5,6 +5,7 @@ import type { UnreachableReason } from "../events.js";
 import type { AttemptReport, Inferred, Outcome } from "../analysis.js";
 import type { AttemptState } from "./attempt.js";
 import { fitSchedules, nextInterval, preferenceOrder, type ScheduleFit } from "./kernel-model.js";
+import { GIVE_UP_SLACK_SECONDS, NO_FIT_QUIET_SECONDS, nextSynDeadline, round6 } from "./thresholds.js";
 import type { InputFacts } from "./tracker.js";
 import { describeAddress, seconds as fmtSeconds } from "./words.js";
 
@@ -31,12 +32,7 @@ const ICMP_RESULT: Record<UnreachableReason, { outcome: Outcome; errno: string; 
   other: { outcome: "unreachable", errno: "EHOSTUNREACH", words: "ICMP destination unreachable" },
 };
 
-/** Seconds after the first SYN: how long the capture must run on to show a missing SYN. */
-function nextSynDeadline(lastSyn: number, interval: number): number {
-  return lastSyn + interval * 1.13 + 0.5;
-}
 
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
 export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptReport {
   const first = a.firstSyn;
@@ -98,7 +94,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     base.summary = `${syns}, answered by RST after ${fmtSeconds(base.durationSeconds)}: connection refused (ECONNREFUSED)`;
     return base;
   }
-  if (a.icmps.length > 0) {
+  if (a.icmpCount > 0) {
     const last = a.icmps[a.icmps.length - 1]!;
     const result = ICMP_RESULT[last.event.reason];
     base.outcome = result.outcome;
@@ -106,9 +102,9 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     base.errnoSource = "inferred";
     base.durationSeconds = since(last.at);
     base.summary =
-      `${syns}, answered by ${result.words}${a.icmps.length > 1 ? ` (${a.icmps.length} times)` : ""} from ${last.event.from}: ` +
+      `${syns}, answered by ${result.words}${a.icmpCount > 1 ? ` (${a.icmpCount} times)` : ""} from ${last.event.from}: ` +
       `connect() fails with ${result.errno} after ${fmtSeconds(base.durationSeconds)}`;
-    if (a.icmps.length > 1 && a.syns.length === a.icmps.length) {
+    if (a.icmpCount > 1 && a.syns.length === a.icmpCount) {
       // seen in fixtures/reject-*: TcpExtLockDroppedIcmps counts the first one
       base.summary +=
         "; the first ICMP error was not delivered to the socket (it came back while connect() still held the socket lock, as with a local REJECT rule), the retransmitted SYN's was";
@@ -155,7 +151,7 @@ function unanswered(
   const best = complete[0];
   const confirmed =
     best !== undefined &&
-    captureEnd >= lastSyn + (best.schedule.giveUpAt - best.schedule.synTimes[best.schedule.synTimes.length - 1]!) - 0.5;
+    captureEnd >= lastSyn + (best.schedule.giveUpAt - best.schedule.synTimes[best.schedule.synTimes.length - 1]!) - GIVE_UP_SLACK_SECONDS;
   // The SYNs form a whole schedule. The last packet only bounds the capture's
   // end from below (a capture often runs on with nothing to print), so a
   // whole schedule is taken as the answer; the summary says when the capture
@@ -192,7 +188,7 @@ function unanswered(
       `(or set TCP_SYNCNT / TCP_USER_TIMEOUT)`;
     return base;
   }
-  base.outcome = captureEnd > lastSyn + 3 ? "timeout" : "in-progress";
+  base.outcome = captureEnd > lastSyn + NO_FIT_QUIET_SECONDS ? "timeout" : "in-progress";
   base.summary = `${syns}, no answer; the spacing (${base.syn.intervals.map((x) => x.toFixed(2)).join(", ")} s) fits no Linux SYN schedule`;
   return base;
 }

@@ -19,7 +19,10 @@ export type Answer =
 export class AttemptState {
   readonly syns: TimedEvidence[] = [];
   readonly synAcks: TimedEvidence[] = [];
+  /** The first ICMP errors (up to MAX_EVIDENCE_KEPT) and always the latest one. */
   readonly icmps: { at: TimedEvidence; event: IcmpUnreachableEvent }[] = [];
+  /** How many ICMP errors answered it, kept or not. */
+  icmpCount = 0;
   /** The first RST from the server before any SYN-ACK (refused). */
   refusedBy: TimedEvidence | null = null;
   /** The client's ACK of the SYN-ACK: the handshake completed. */
@@ -29,6 +32,15 @@ export class AttemptState {
   finSeen = false;
   /** An earlier attempt on this 4-tuple with another ISN (port reuse). */
   reusedPortOf: number | null = null;
+  /** FIN seen from each side: after both, the connection is closing. */
+  finFromClient = false;
+  finFromServer = false;
+  /** The latest time any packet of the 4-tuple was seen (input clock). */
+  lastActivity: number | null = null;
+  /** Decided: its report has been made; nothing more is added. */
+  decided = false;
+  /** When the tracker looks at it next (input clock): the key of its live entry in the tracker's heap. */
+  settleAt = Infinity;
 
   constructor(
     readonly id: number,
@@ -45,7 +57,7 @@ export class AttemptState {
   }
 
   get answered(): boolean {
-    return this.synAcks.length > 0 || this.refusedBy !== null || this.icmps.length > 0;
+    return this.synAcks.length > 0 || this.refusedBy !== null || this.icmpCount > 0;
   }
 
   /** Is this SYN a retransmission of this attempt (same ISN, or ISN unknown)? */
@@ -80,6 +92,9 @@ export class AttemptState {
   }
 }
 
+/** Evidence with its time; one shape for all (no spread), so that they share a hidden class. */
 export function timed(at: Evidence, time: EventTime | null): TimedEvidence {
-  return { ...at, seconds: time?.seconds ?? null, text: time?.text ?? null, clock: time?.clock ?? null };
+  return time
+    ? { input: at.input, line: at.line, seconds: time.seconds, text: time.text, clock: time.clock }
+    : { input: at.input, line: at.line, seconds: null, text: null, clock: null };
 }

@@ -2,18 +2,36 @@
 // person understands, with the attempts and input lines it rests on.
 // Attempts to the same server with the same finding share one diagnosis.
 import type { AttemptReport, Diagnosis, Severity } from "../analysis.js";
-import type { Evidence } from "../events.js";
+import type { Evidence, UnreachableReason } from "../events.js";
 import type { AttemptState } from "./attempt.js";
 import type { FirewallFinding } from "./firewall-evidence.js";
 import type { SocketFinding } from "./socket-evidence.js";
 import type { ClientFinding } from "./client-evidence.js";
 import type { SettingFinding } from "./settings-evidence.js";
-
-/** A finding made outside the per-attempt catalogue (socket tables, firewall listings). */
-type Finding2 = SocketFinding | FirewallFinding | ClientFinding | SettingFinding;
 import type { InputFacts } from "./tracker.js";
 import { synAcksIgnored } from "./assess.js";
 import { describeAddress, describeTuple } from "./words.js";
+
+/** A finding made outside the per-attempt catalogue (socket tables, firewall listings). */
+export type OtherFinding = SocketFinding | FirewallFinding | ClientFinding | SettingFinding;
+
+/** What the packets showed of an attempt beyond its report, kept when its state is freed. */
+export interface PacketFacts {
+  /** Refused by a RST (not by an ICMP port unreachable). */
+  refusedByRst: boolean;
+  lastIcmpReason: UnreachableReason | null;
+  synAcksIgnored: boolean;
+  reusedPortOf: number | null;
+}
+
+export function packetFacts(a: AttemptState): PacketFacts {
+  return {
+    refusedByRst: a.refusedBy !== null,
+    lastIcmpReason: a.icmps[a.icmps.length - 1]?.event.reason ?? null,
+    synAcksIgnored: a.synAcks.length > 0 && synAcksIgnored(a),
+    reusedPortOf: a.reusedPortOf,
+  };
+}
 
 export const DIAGNOSIS_CODES = {
   SYN_TIMEOUT: "error",
@@ -58,7 +76,7 @@ interface Finding {
   message: string;
 }
 
-function why(report: AttemptReport, state: AttemptState | undefined): Finding[] {
+function why(report: AttemptReport, state: PacketFacts | undefined): Finding[] {
   const where = describeTuple(report.client, report.server);
   const f = (code: DiagnosisCode, message: string): Finding => ({ code, attempt: report, message });
   const out: Finding[] = [];
@@ -76,7 +94,7 @@ function why(report: AttemptReport, state: AttemptState | undefined): Finding[] 
       break;
     case "refused":
       out.push(
-        !state || state.refusedBy
+        !state || state.refusedByRst
           ? f(
               "CONNECTION_REFUSED",
               `${where}: ${report.summary}. Nothing listens on port ${report.server.port} of ${report.server.ip}, or a firewall rejects with tcp-reset.`,
@@ -112,7 +130,7 @@ function why(report: AttemptReport, state: AttemptState | undefined): Finding[] 
       ),
     );
   }
-  if (state && state.synAcks.length > 0 && synAcksIgnored(state)) {
+  if (state?.synAcksIgnored) {
     out.push(
       f(
         "SYNACK_IGNORED",
@@ -137,8 +155,8 @@ function why(report: AttemptReport, state: AttemptState | undefined): Finding[] 
 
 const REASON_OF_ERRNO: Record<string, string> = { EACCES: "admin-prohibited-v6", ENETUNREACH: "net" };
 
-function unreachableFinding(report: AttemptReport, state: AttemptState | undefined, where: string): Finding {
-  const reason = state?.icmps[state.icmps.length - 1]?.event.reason ?? REASON_OF_ERRNO[report.errno ?? ""];
+function unreachableFinding(report: AttemptReport, state: PacketFacts | undefined, where: string): Finding {
+  const reason = state?.lastIcmpReason ?? REASON_OF_ERRNO[report.errno ?? ""];
   const firewall =
     "A firewall REJECT rule sends this (icmp-host-prohibited, icmp-admin-prohibited or icmp6-adm-prohibited).";
   const message = (code: DiagnosisCode, extra: string): Finding => ({
@@ -161,81 +179,94 @@ function unreachableFinding(report: AttemptReport, state: AttemptState | undefin
   }
 }
 
-export function diagnose(
-  reports: AttemptReport[],
-  states: Map<number, AttemptState>,
-  facts: Map<string, InputFacts>,
-  notes: { input: string; text: string }[],
-  correlation: { code: "INPUTS_FROM_DIFFERENT_RUNS" | "CLOCKS_NOT_ALIGNED"; message: string }[] = [],
-  socketFindings: Finding2[] = [],
-): Diagnosis[] {
-  const groups = new Map<string, Finding[]>();
-  for (const report of reports) {
-    for (const finding of why(report, states.get(report.id))) {
+/** One diagnosis in the making: the attempts with the same finding at the same server. */
+interface Group {
+  code: DiagnosisCode;
+  first: string;
+  attempts: number[];
+  evidence: Evidence[];
+}
+
+/**
+ * The diagnoses of a run, built as attempts are decided: attempts to the
+ * same server with the same finding share one diagnosis, which keeps the
+ * first attempt's message and the first MAX_EVIDENCE lines of evidence.
+ */
+export class Diagnoser {
+  private readonly groups = new Map<string, Group>();
+  /** Per input: the attempts whose outcome a missing answer decides, and how many attempts it had. */
+  private readonly perInput = new Map<string, { silent: number[]; attempts: number }>();
+
+  add(report: AttemptReport, facts: PacketFacts | undefined): void {
+    const input = this.perInput.get(report.start.input) ?? this.perInput.set(report.start.input, { silent: [], attempts: 0 }).get(report.start.input)!;
+    input.attempts++;
+    if (SILENT.has(report.outcome)) input.silent.push(report.id);
+    for (const finding of why(report, facts)) {
       const key = `${finding.code}|${describeAddress(report.server)}`;
-      const group = groups.get(key);
-      if (group) group.push(finding);
-      else groups.set(key, [finding]);
+      let group = this.groups.get(key);
+      if (!group) this.groups.set(key, (group = { code: finding.code, first: finding.message, attempts: [], evidence: [] }));
+      group.attempts.push(report.id);
+      for (const e of report.sources) {
+        if (group.evidence.length >= MAX_EVIDENCE) break;
+        group.evidence.push(e);
+      }
     }
   }
-  const out: Diagnosis[] = [...groups.values()].map(grouped);
-  out.push(...inputDiagnoses(reports, facts, notes));
-  for (const f of socketFindings) {
-    out.push({ code: f.code, severity: DIAGNOSIS_CODES[f.code], attempts: f.attempts, message: f.message, evidence: f.evidence });
-  }
-  for (const c of correlation) {
-    out.push({ code: c.code, severity: DIAGNOSIS_CODES[c.code], attempts: [], message: c.message, evidence: [] });
-  }
-  const order = { error: 0, warning: 1, info: 2 };
-  return out.sort((a, b) => order[a.severity] - order[b.severity]);
-}
 
-function grouped(findings: Finding[]): Diagnosis {
-  const first = findings[0]!;
-  const more = findings.length - 1;
-  const message = more > 0 ? `${first.message} (and ${more} more attempt${more === 1 ? "" : "s"} like it)` : first.message;
-  return {
-    code: first.code,
-    severity: DIAGNOSIS_CODES[first.code],
-    attempts: findings.map((x) => x.attempt.id),
-    message,
-    evidence: capEvidence(findings.flatMap((x) => x.attempt.sources)),
-  };
-}
-
-function capEvidence(list: Evidence[]): Evidence[] {
-  return list.slice(0, MAX_EVIDENCE);
-}
-
-function inputDiagnoses(
-  reports: AttemptReport[],
-  facts: Map<string, InputFacts>,
-  notes: { input: string; text: string }[],
-): Diagnosis[] {
-  const out: Diagnosis[] = [];
-  for (const [input, f] of facts) {
-    if (f.droppedByKernel > 0) {
-      const silent = reports.filter((r) => r.start.input === input && ["timeout", "in-progress", "app-timeout"].includes(r.outcome));
-      out.push({
-        code: "CAPTURE_DROPPED_PACKETS",
-        severity: "warning",
-        attempts: silent.map((r) => r.id),
-        message: `${input}: tcpdump reports ${f.droppedByKernel} packets dropped by the kernel: an answer (SYN-ACK, RST, ICMP) may be missing from the capture, so "no answer" verdicts are less certain.`,
-        evidence: [],
-      });
+  finish(
+    facts: Map<string, InputFacts>,
+    notes: { input: string; text: string }[],
+    correlation: { code: "INPUTS_FROM_DIFFERENT_RUNS" | "CLOCKS_NOT_ALIGNED"; message: string }[],
+    findings: OtherFinding[],
+  ): Diagnosis[] {
+    const out: Diagnosis[] = [...this.groups.values()].map(grouped);
+    out.push(...this.inputDiagnoses(facts, notes));
+    for (const f of findings) {
+      out.push({ code: f.code, severity: DIAGNOSIS_CODES[f.code], attempts: f.attempts, message: f.message, evidence: f.evidence });
     }
-    if (f.quietSegments > 0 && !reports.some((r) => r.start.input === input)) {
-      out.push({
-        code: "NO_TCP_FLAGS",
-        severity: "info",
-        attempts: [],
-        message: `${input}: ${f.quietSegments} TCP segments printed with -q, which hides the flags: SYNs and answers cannot be told apart; capture without -q.`,
-        evidence: [],
-      });
+    for (const c of correlation) {
+      out.push({ code: c.code, severity: DIAGNOSIS_CODES[c.code], attempts: [], message: c.message, evidence: [] });
     }
+    const order = { error: 0, warning: 1, info: 2 };
+    return out.sort((a, b) => order[a.severity] - order[b.severity]);
   }
-  for (const note of notes) {
-    out.push({ code: "INPUT_NOTE", severity: "info", attempts: [], message: `${note.input}: ${note.text}`, evidence: [] });
+
+  private inputDiagnoses(facts: Map<string, InputFacts>, notes: { input: string; text: string }[]): Diagnosis[] {
+    const out: Diagnosis[] = [];
+    for (const [input, f] of facts) {
+      const seen = this.perInput.get(input);
+      if (f.droppedByKernel > 0) {
+        out.push({
+          code: "CAPTURE_DROPPED_PACKETS",
+          severity: "warning",
+          attempts: seen?.silent ?? [],
+          message: `${input}: tcpdump reports ${f.droppedByKernel} packets dropped by the kernel: an answer (SYN-ACK, RST, ICMP) may be missing from the capture, so "no answer" verdicts are less certain.`,
+          evidence: [],
+        });
+      }
+      if (f.quietSegments > 0 && !seen?.attempts) {
+        out.push({
+          code: "NO_TCP_FLAGS",
+          severity: "info",
+          attempts: [],
+          message: `${input}: ${f.quietSegments} TCP segments printed with -q, which hides the flags: SYNs and answers cannot be told apart; capture without -q.`,
+          evidence: [],
+        });
+      }
+    }
+    for (const note of notes) {
+      out.push({ code: "INPUT_NOTE", severity: "info", attempts: [], message: `${note.input}: ${note.text}`, evidence: [] });
+    }
+    return out;
   }
-  return out;
 }
+
+/** Outcomes a missing answer decides: a capture that dropped packets makes them less certain. */
+const SILENT = new Set(["timeout", "in-progress", "app-timeout"]);
+
+function grouped(g: Group): Diagnosis {
+  const more = g.attempts.length - 1;
+  const message = more > 0 ? `${g.first} (and ${more} more attempt${more === 1 ? "" : "s"} like it)` : g.first;
+  return { code: g.code, severity: DIAGNOSIS_CODES[g.code], attempts: g.attempts, message, evidence: g.evidence };
+}
+

@@ -2,7 +2,7 @@
 // and whether the rule agrees with what the packets and calls show.
 import type { AttemptReport } from "../analysis.js";
 import type { FirewallChainEvent, FirewallRuleEvent } from "../events.js";
-import { buildRuleset, evaluate, type Decision } from "./firewall.js";
+import { buildRuleset, evaluate, type Decision, type Ruleset } from "./firewall.js";
 import { describeAddress } from "./words.js";
 
 export interface FirewallFinding {
@@ -32,21 +32,28 @@ function where(d: Decision): string {
   return d.rule === null ? `the ${chain} policy` : `${chain} rule ${d.rule}`;
 }
 
-export function applyFirewall(
-  reports: AttemptReport[],
-  chains: FirewallChainEvent[],
-  rules: FirewallRuleEvent[],
-): { reports: AttemptReport[]; findings: FirewallFinding[] } {
-  if (chains.length === 0 && rules.length === 0) return { reports, findings: [] };
-  const rs = buildRuleset(chains, rules);
-  const findings: FirewallFinding[] = [];
-  const out = reports.map((report) => {
-    const d = evaluate(rs, report);
+/** The listed rules of a run: each attempt is evaluated as it is decided; attempts decided by the same rule the same way share one finding. */
+export class FirewallRules {
+  private readonly rs: Ruleset | null;
+  private readonly byMessage = new Map<string, FirewallFinding>();
+
+  constructor(chains: FirewallChainEvent[], rules: FirewallRuleEvent[]) {
+    this.rs = chains.length === 0 && rules.length === 0 ? null : buildRuleset(chains, rules);
+  }
+
+  get findings(): FirewallFinding[] {
+    return [...this.byMessage.values()];
+  }
+
+  /** The attempt with the rule that decides its SYN. */
+  complete(report: AttemptReport): AttemptReport {
+    if (!this.rs) return report;
+    const d = evaluate(this.rs, report);
     if (!d) return report;
     const evidence = d.at ? [d.at] : [];
     const attempt = describeAddress(report.server);
     if (d.cannotEvaluate) {
-      findings.push({
+      this.add({
         code: "FIREWALL_CANNOT_EVALUATE",
         attempts: [report.id],
         message: `SYNs to ${attempt}: ${where(d)} (${d.text.trim()}): ${d.cannotEvaluate}; the rules after it were not evaluated`,
@@ -67,7 +74,7 @@ export function applyFirewall(
         report.outcome === "timeout" && report.inferred.timeoutSeconds
           ? `: connect() times out after ${report.inferred.timeoutSeconds} s`
           : "";
-      findings.push({
+      this.add({
         code: "FIREWALL_RULE",
         attempts: [report.id],
         message: `SYNs to ${attempt} are ${e.words} by ${where(d)} (${d.text.trim()})${counted}${timeout}`,
@@ -75,7 +82,7 @@ export function applyFirewall(
       });
     }
     if (!e.outcomes.includes(report.outcome) && report.outcome !== "unknown") {
-      findings.push({
+      this.add({
         code: "FIREWALL_CONTRADICTS",
         attempts: [report.id],
         message: `${where(d)} (${d.text.trim()}) would leave ${attempt} ${e.words}, but the attempt's outcome is ${report.outcome}: the listing is from another host or another moment`,
@@ -83,18 +90,12 @@ export function applyFirewall(
       });
     }
     return done;
-  });
-  return { reports: out, findings: mergeSame(findings) };
-}
-
-/** Attempts decided by the same rule the same way share one finding. */
-function mergeSame(findings: FirewallFinding[]): FirewallFinding[] {
-  const byMessage = new Map<string, FirewallFinding>();
-  for (const f of findings) {
-    const key = `${f.code}|${f.message}`;
-    const seen = byMessage.get(key);
-    if (seen) seen.attempts.push(...f.attempts);
-    else byMessage.set(key, { ...f, attempts: [...f.attempts] });
   }
-  return [...byMessage.values()];
+
+  private add(f: FirewallFinding): void {
+    const key = `${f.code}|${f.message}`;
+    const seen = this.byMessage.get(key);
+    if (seen) seen.attempts.push(...f.attempts);
+    else this.byMessage.set(key, { ...f, attempts: [...f.attempts] });
+  }
 }

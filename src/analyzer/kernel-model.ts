@@ -12,6 +12,8 @@
 //
 // Checked against real captures in fixtures/ (L = 0, 2, 4; N = 2..6).
 
+import { TIMER_LATE_FACTOR, TIMER_SLACK_SECONDS } from "./thresholds.js";
+
 export const RTO_MAX = 120;
 
 export interface SynSchedule {
@@ -59,7 +61,7 @@ export function synSchedule(initialRto: number, synRetries: number, linearTimeou
  * 32 s ones (fixtures/README.md), so the window is one-sided and generous.
  */
 export function intervalFits(observed: number, modelled: number): boolean {
-  return observed >= modelled - 0.15 && observed <= modelled * 1.13 + 0.15;
+  return observed >= modelled - TIMER_SLACK_SECONDS && observed <= modelled * TIMER_LATE_FACTOR + TIMER_SLACK_SECONDS;
 }
 
 export interface ScheduleFit {
@@ -68,25 +70,27 @@ export interface ScheduleFit {
   complete: boolean;
 }
 
+/** 1 s since Linux 3.1 (RFC 6298), 3 s before. */
 const INITIAL_RTOS = [1, 3];
+/** tcp_syn_linear_timeouts and tcp_syn_retries that are tried (the sysctls allow up to 127). */
 const MAX_LINEAR = 10;
 const MAX_RETRIES = 15;
+
+/** Every schedule the inversion tries, in (R, L, N) order; computed once. */
+export const SCHEDULES: readonly SynSchedule[] = INITIAL_RTOS.flatMap((r) =>
+  Array.from({ length: MAX_LINEAR + 1 }, (_, l) => Array.from({ length: MAX_RETRIES }, (_, i) => synSchedule(r, i + 1, l))).flat(),
+);
 
 /** Every (R, N, L) whose schedule starts with (or is exactly) the observed SYN intervals. */
 export function fitSchedules(intervals: readonly number[]): ScheduleFit[] {
   const fits: ScheduleFit[] = [];
-  for (const r of INITIAL_RTOS) {
-    for (let l = 0; l <= MAX_LINEAR; l++) {
-      for (let n = 1; n <= MAX_RETRIES; n++) {
-        const schedule = synSchedule(r, n, l);
-        const modelled = schedule.synTimes.length - 1;
-        if (modelled < intervals.length) continue;
-        const ok = intervals.every((obs, i) =>
-          intervalFits(obs, schedule.synTimes[i + 1]! - schedule.synTimes[i]!),
-        );
-        if (ok) fits.push({ schedule, complete: modelled === intervals.length });
-      }
-    }
+  for (const schedule of SCHEDULES) {
+    const t = schedule.synTimes;
+    const modelled = t.length - 1;
+    if (modelled < intervals.length) continue;
+    let ok = true;
+    for (let i = 0; ok && i < intervals.length; i++) ok = intervalFits(intervals[i]!, t[i + 1]! - t[i]!);
+    if (ok) fits.push({ schedule, complete: modelled === intervals.length });
   }
   return fits;
 }

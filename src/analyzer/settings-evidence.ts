@@ -65,9 +65,21 @@ function compare(report: AttemptReport, retries: SettingEvent, linear: SettingEv
   return null;
 }
 
-export function applySettings(reports: AttemptReport[], settings: SettingEvent[]): SettingFinding[] {
-  const values = lastValues(settings);
-  const retries = values.get(KEYS.retries);
-  if (!retries) return [];
-  return reports.flatMap((r) => compare(r, retries, values.get(KEYS.linear)) ?? []);
+/** The printed settings of a run, compared with each attempt as it is decided. */
+export class Settings {
+  readonly findings: SettingFinding[] = [];
+  private readonly retries: SettingEvent | undefined;
+  private readonly linear: SettingEvent | undefined;
+
+  constructor(settings: SettingEvent[]) {
+    const values = lastValues(settings);
+    this.retries = values.get(KEYS.retries);
+    this.linear = values.get(KEYS.linear);
+  }
+
+  compare(report: AttemptReport): void {
+    if (!this.retries) return;
+    const f = compare(report, this.retries, this.linear);
+    if (f) this.findings.push(f);
+  }
 }

@@ -42,21 +42,40 @@ function rowWords(r: SocketRowEvent): string {
   return `${r.tool} shows ${describeAddress({ ip: r.local.ip ?? "*", port: r.local.port })} -> ${describeAddress({ ip: r.remote.ip ?? "*", port: r.remote.port })} in ${r.state ?? "no state"}${who}${timer}`;
 }
 
-/** Completes attempts with the rows that show them; returns findings for the diagnoses. */
-export function applySocketRows(reports: AttemptReport[], rows: SocketRowEvent[], nextId: number): {
-  reports: AttemptReport[];
-  findings: SocketFinding[];
-  /** The next free attempt id. */
-  next: number;
-} {
-  const findings: SocketFinding[] = [];
-  const used = new Set<SocketRowEvent>();
-  const out = reports.map((report) => {
-    const row = bestRow(report, rows);
+/**
+ * The socket rows of a run, read before the attempts are decided: each
+ * attempt is completed with the row that shows it as it is decided; rows no
+ * attempt used and the listeners' findings come at the end.
+ */
+export class SocketRows {
+  private readonly used = new Set<SocketRowEvent>();
+  private readonly listeners: SocketRowEvent[];
+  /** Listeners with a full accept queue, and the attempts to their port. */
+  private readonly fullQueues: { listener: SocketRowEvent; attempts: number[] }[];
+  readonly findings: SocketFinding[] = [];
+
+  constructor(private readonly rows: SocketRowEvent[]) {
+    this.listeners = rows.filter((r) => r.state === "LISTEN");
+    this.fullQueues = this.listeners
+      .filter((x) => x.sendQ !== null && x.recvQ !== null && x.sendQ > 0 && x.recvQ >= x.sendQ)
+      .map((listener) => ({ listener, attempts: [] }));
+  }
+
+  /** The attempt with what its row shows (process, retransmissions so far); records the listeners' findings for it. */
+  complete(report: AttemptReport): AttemptReport {
+    const done = this.withRow(report);
+    const finding = this.listenFinding(done);
+    if (finding) this.findings.push(finding);
+    for (const q of this.fullQueues) if (q.listener.local.port === done.server.port) q.attempts.push(done.id);
+    return done;
+  }
+
+  private withRow(report: AttemptReport): AttemptReport {
+    const row = bestRow(report, this.rows);
     if (!row) return report;
-    used.add(row);
+    this.used.add(row);
     // another listing's row of the same socket (ss and netstat taken together) is no other attempt
-    for (const r of rows) if (sameSocket(r, row)) used.add(r);
+    for (const r of this.rows) if (sameSocket(r, row)) this.used.add(r);
     const done = { ...report, sources: [...report.sources, row.at] };
     if (row.program && !report.process?.command) {
       done.process = { pid: report.process?.pid ?? row.pid, command: row.program };
@@ -66,21 +85,54 @@ export function applySocketRows(reports: AttemptReport[], rows: SocketRowEvent[]
     }
     if (row.state === "SYN_SENT") done.summary = `${report.summary}; ${rowWords(row)}`;
     return done;
-  });
-  // SYN_SENT rows that no capture or trace shows: attempts of their own
-  for (const row of rows) {
-    if (used.has(row) || row.state !== "SYN_SENT" || row.remote.ip === null || row.remote.port === null) continue;
-    const report = fromRow(nextId++, row);
-    out.push(report);
-    findings.push({
-      code: "SYN_SENT_SNAPSHOT",
-      attempts: [report.id],
-      message: `${report.summary}: the connect() was waiting for an answer when the listing was taken`,
-      evidence: [row.at],
-    });
   }
-  findings.push(...listenFindings(out, rows));
-  return { reports: out, findings, next: nextId };
+
+  /** SYN_SENT rows that no capture or trace shows: attempts of their own, numbered from nextId. */
+  unusedSynSent(nextId: number): AttemptReport[] {
+    const out: AttemptReport[] = [];
+    for (const row of this.rows) {
+      if (this.used.has(row) || row.state !== "SYN_SENT" || row.remote.ip === null || row.remote.port === null) continue;
+      const report = fromRow(nextId++, row);
+      out.push(report);
+      for (const q of this.fullQueues) if (q.listener.local.port === report.server.port) q.attempts.push(report.id);
+      this.findings.push({
+        code: "SYN_SENT_SNAPSHOT",
+        attempts: [report.id],
+        message: `${report.summary}: the connect() was waiting for an answer when the listing was taken`,
+        evidence: [row.at],
+      });
+    }
+    return out;
+  }
+
+  /** The findings of full accept queues, once every attempt is known. */
+  queueFindings(): SocketFinding[] {
+    return this.fullQueues.map(({ listener: l, attempts }) => ({
+      code: "LISTEN_QUEUE_FULL" as const,
+      attempts,
+      message: `the listener on ${describeAddress({ ip: l.local.ip ?? "*", port: l.local.port })}${l.program ? ` (${l.program})` : ""} has ${l.recvQ} connections waiting for accept() with a backlog of ${l.sendQ}: a full accept queue drops SYNs (or final ACKs) until the server accepts`,
+      evidence: [l.at],
+    }));
+  }
+
+  private listenFinding(report: AttemptReport): SocketFinding | null {
+    if (this.listeners.length === 0 || report.outcome !== "refused") return null;
+    const there = this.listeners.filter((l) => l.local.port === report.server.port && sameIp(l.local.ip, report.server.ip));
+    const where = describeAddress(report.server);
+    return there.length > 0
+      ? {
+          code: "LISTENING_BUT_REFUSED",
+          attempts: [report.id],
+          message: `${where} was refused although ${there[0]!.tool} shows a listener on it${there[0]!.program ? ` (${there[0]!.program})` : ""}: a firewall rule rejects the SYNs (REJECT), it is not a closed port`,
+          evidence: [there[0]!.at],
+        }
+      : {
+          code: "NOTHING_LISTENS",
+          attempts: [report.id],
+          message: `${where} was refused and the listing shows no socket listening on port ${report.server.port}: nothing listens there (if the listing is from the server host)`,
+          evidence: [this.listeners[0]!.at],
+        };
+  }
 }
 
 function fromRow(id: number, row: SocketRowEvent): AttemptReport {
@@ -113,37 +165,3 @@ function fromRow(id: number, row: SocketRowEvent): AttemptReport {
   };
 }
 
-function listenFindings(reports: AttemptReport[], rows: SocketRowEvent[]): SocketFinding[] {
-  const findings: SocketFinding[] = [];
-  const listeners = rows.filter((r) => r.state === "LISTEN");
-  if (listeners.length === 0) return findings;
-  for (const report of reports.filter((r) => r.outcome === "refused")) {
-    const there = listeners.filter((l) => l.local.port === report.server.port && sameIp(l.local.ip, report.server.ip));
-    const where = describeAddress(report.server);
-    findings.push(
-      there.length > 0
-        ? {
-            code: "LISTENING_BUT_REFUSED",
-            attempts: [report.id],
-            message: `${where} was refused although ${there[0]!.tool} shows a listener on it${there[0]!.program ? ` (${there[0]!.program})` : ""}: a firewall rule rejects the SYNs (REJECT), it is not a closed port`,
-            evidence: [there[0]!.at],
-          }
-        : {
-            code: "NOTHING_LISTENS",
-            attempts: [report.id],
-            message: `${where} was refused and the listing shows no socket listening on port ${report.server.port}: nothing listens there (if the listing is from the server host)`,
-            evidence: [listeners[0]!.at],
-          },
-    );
-  }
-  for (const l of listeners.filter((x) => x.sendQ !== null && x.recvQ !== null && x.sendQ > 0 && x.recvQ >= x.sendQ)) {
-    const affected = reports.filter((r) => r.server.port === l.local.port);
-    findings.push({
-      code: "LISTEN_QUEUE_FULL",
-      attempts: affected.map((r) => r.id),
-      message: `the listener on ${describeAddress({ ip: l.local.ip ?? "*", port: l.local.port })}${l.program ? ` (${l.program})` : ""} has ${l.recvQ} connections waiting for accept() with a backlog of ${l.sendQ}: a full accept queue drops SYNs (or final ACKs) until the server accepts`,
-      evidence: [l.at],
-    });
-  }
-  return findings;
-}

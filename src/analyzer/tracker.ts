@@ -1,32 +1,18 @@
-// Builds connection attempts from packet events, one event at a time.
-// Memory holds the attempts still open (keyed by input and 4-tuple) and a
-// small record per attempt; segments themselves are not kept.
-import type {
-  Address,
-  AnalyzerEvent,
-  ConnectEvent,
-  FirewallChainEvent,
-  FirewallRuleEvent,
-  SettingEvent,
-  ClientRunEvent,
-  IcmpUnreachableEvent,
-  SocketRowEvent,
-  TcpSegmentEvent,
-} from "../events.js";
+// Builds connection attempts from one input's packet events, one event at a
+// time, and decides each as soon as the input shows its end: refused or
+// reset at once, the rest when the input's clock passes the moment after
+// which no packet the kernel could still send would change the verdict
+// (settleTime). Memory holds the attempts still open and a small record per
+// attempt; segments themselves are not kept.
+import { SEGMENT_FLAG, type Address, type IcmpUnreachableEvent, type PacketEvent, type TcpSegmentEvent } from "../events.js";
 import { AttemptState, timed } from "./attempt.js";
+import { MinHeap } from "./heap.js";
+import { settleTime } from "./settle.js";
+import { MAX_EVIDENCE_KEPT, REUSE_MEMORY_SECONDS, SAME_SYN_SECONDS } from "./thresholds.js";
 
-/** A SYN flood on one 4-tuple must not grow an attempt without bound. */
-const MAX_SYNS_KEPT = 256;
-
-/**
- * The same SYN seen twice: -i any shows it on two interfaces, a log pasted
- * twice repeats it. The kernel never retransmits a SYN this soon (its
- * smallest RTO is 200 ms).
- */
-const SAME_SYN_SECONDS = 0.05;
-
-function tupleKey(input: string, client: Address, server: Address): string {
-  return `${input}|${client.ip}|${client.port}|${server.ip}|${server.port}`;
+/** How the analyzer keys a 4-tuple; the tcpdump fast path reads the same text off the line. */
+export function tupleKey(src: Address, dst: Address): string {
+  return `${src.ip}.${src.port} > ${dst.ip}.${dst.port}`;
 }
 
 export interface InputFacts {
@@ -38,109 +24,161 @@ export interface InputFacts {
   quietSegments: number;
 }
 
-export class AttemptTracker {
-  private readonly open = new Map<string, AttemptState>();
-  private readonly closed: AttemptState[] = [];
-  private readonly facts = new Map<string, InputFacts>();
-  private readonly connects: ConnectEvent[] = [];
-  private readonly socketRows: SocketRowEvent[] = [];
-  private readonly firewallChains: FirewallChainEvent[] = [];
-  private readonly firewallRules: FirewallRuleEvent[] = [];
-  private readonly settings: SettingEvent[] = [];
-  private readonly clientRuns: ClientRunEvent[] = [];
-  private nextId = 1;
+/** One direction of an open attempt's 4-tuple. */
+interface Side {
+  attempt: AttemptState;
+  fromClient: boolean;
+}
 
-  feed(ev: AnalyzerEvent): void {
-    // evidence from other tools is kept for finish(): it completes attempts
-    switch (ev.type) {
-      case "connect":
-        return void this.connects.push(ev);
-      case "socket":
-        return void this.socketRows.push(ev);
-      case "firewall-chain":
-        return void this.firewallChains.push(ev);
-      case "firewall-rule":
-        return void this.firewallRules.push(ev);
-      case "setting":
-        return void this.settings.push(ev);
-      case "client-run":
-        return void this.clientRuns.push(ev);
-      default:
-        break;
-    }
-    const facts = this.factsOf(ev.at.input);
+/** An open attempt's two keys. */
+interface Keys {
+  forward: string;
+  reverse: string;
+}
+
+const { SYN: SEG_SYN, ACK: SEG_ACK, RST: SEG_RST, FIN: SEG_FIN } = SEGMENT_FLAG;
+
+export class PacketTracker {
+  /** Both directions of every open attempt's 4-tuple. */
+  private readonly open = new Map<string, Side>();
+  /** The keys each open attempt is filed under. */
+  private readonly keys = new Map<AttemptState, Keys>();
+  /**
+   * Open attempts not yet answered, by client and server address: what an
+   * ICMP error without -v may answer. Built when the first such error comes.
+   */
+  private byHosts: Map<string, Set<AttemptState>> | null = null;
+  /** Every attempt not yet decided (open, or replaced on its 4-tuple by a new one but not yet settled). */
+  private readonly undecided = new Set<AttemptState>();
+  /** When to look at each undecided attempt again; a decided or rescheduled attempt's entry is emptied, not removed. */
+  private readonly settles = new MinHeap<{ attempt: AttemptState | null }>();
+  private readonly entries = new Map<AttemptState, { attempt: AttemptState | null }>();
+  /** 4-tuples decided lately: a new SYN there with another ISN is a reused port. */
+  private readonly recent = new Map<string, { id: number; isn: number | null; until: number }>();
+  readonly facts: InputFacts = { lastSeconds: null, droppedByKernel: 0, quietSegments: 0 };
+
+  constructor(
+    readonly input: string,
+    private readonly nextId: () => number,
+    private readonly decide: (a: AttemptState, facts: InputFacts) => void,
+  ) {}
+
+  feed(ev: PacketEvent): void {
     if (ev.type === "capture-stats") {
-      if (ev.kind === "dropped") facts.droppedByKernel += ev.count;
+      if (ev.kind === "dropped") this.facts.droppedByKernel += ev.count;
       return;
     }
     const seconds = ev.time?.seconds;
-    if (seconds !== undefined && (facts.lastSeconds === null || seconds > facts.lastSeconds)) {
-      facts.lastSeconds = seconds;
-    }
-    if (ev.type === "tcp") this.segment(ev, facts);
+    if (seconds !== undefined) this.tick(seconds);
+    if (ev.type === "tcp") this.segment(ev, tupleKey(ev.src, ev.dst));
     else if (ev.type === "icmp-unreachable") this.unreachable(ev);
   }
 
-  /** All attempts, in the order their first SYN was seen. */
-  finish(): {
-    attempts: AttemptState[];
-    facts: Map<string, InputFacts>;
-    connects: ConnectEvent[];
-    socketRows: SocketRowEvent[];
-    firewall: { chains: FirewallChainEvent[]; rules: FirewallRuleEvent[] };
-    settings: SettingEvent[];
-    clientRuns: ClientRunEvent[];
-  } {
-    const attempts = [...this.closed, ...this.open.values()].sort((a, b) => a.id - b.id);
-    this.open.clear();
-    return {
-      attempts,
-      facts: this.facts,
-      connects: this.connects,
-      socketRows: this.socketRows,
-      firewall: { chains: this.firewallChains, rules: this.firewallRules },
-      settings: this.settings,
-      clientRuns: this.clientRuns,
-    };
+  /** A segment whose 4-tuple key the caller has (the fast path reads it off the line). */
+  segmentWithKey(ev: TcpSegmentEvent, key: string): void {
+    if (ev.time) this.tick(ev.time.seconds);
+    this.segment(ev, key);
   }
 
-  private factsOf(input: string): InputFacts {
-    let f = this.facts.get(input);
-    if (!f) {
-      f = { lastSeconds: null, droppedByKernel: 0, quietSegments: 0 };
-      this.facts.set(input, f);
+  /**
+   * A segment known only by its 4-tuple key, flags and time (the fast path):
+   * true when that is all it takes (no SYN, RST or FIN, nothing of the
+   * attempt waits for it); false when the caller must feed the whole event.
+   */
+  quick(key: string, flags: number, seconds: number): boolean {
+    if ((flags & (SEG_SYN | SEG_RST | SEG_FIN)) !== 0) return false;
+    const side = this.open.get(key);
+    if (side === undefined) {
+      this.tick(seconds);
+      return true;
     }
-    return f;
+    const a = side.attempt;
+    if (side.fromClient && a.synAcks.length > 0 && (flags & SEG_ACK) !== 0 && a.handshakeAck === null) return false;
+    this.tick(seconds);
+    a.lastActivity = seconds;
+    return true;
   }
 
-  private segment(seg: TcpSegmentEvent, facts: InputFacts): void {
+  /** The input is over: every attempt not yet decided is decided now, in the order they began. */
+  end(): void {
+    const rest = [...this.undecided].sort((x, y) => x.id - y.id);
+    for (const a of rest) this.settle(a, false);
+    this.open.clear();
+    this.keys.clear();
+    this.entries.clear();
+    this.byHosts = null;
+    this.recent.clear();
+  }
+
+  /** The input's clock moved to `now`: decide what has settled. */
+  private tick(now: number): void {
+    const f = this.facts;
+    if (f.lastSeconds === null || now > f.lastSeconds) f.lastSeconds = now;
+    while (this.settles.peekKey() <= now) {
+      const a = this.settles.pop()!.attempt;
+      // an entry the attempt was rescheduled from, or one of an attempt decided since
+      if (a === null) continue;
+      this.entries.delete(a);
+      const at = settleTime(a);
+      if (at > now) this.schedule(a, at);
+      else this.settle(a, true);
+    }
+  }
+
+  /** When to look at the attempt again: its verdict may have settled by then. */
+  private schedule(a: AttemptState, at: number): void {
+    this.unschedule(a);
+    if (!Number.isFinite(at)) return;
+    a.settleAt = at;
+    const entry = { attempt: a };
+    this.entries.set(a, entry);
+    this.settles.push(at, entry);
+  }
+
+  private unschedule(a: AttemptState): void {
+    const entry = this.entries.get(a);
+    if (entry) entry.attempt = null;
+    this.entries.delete(a);
+  }
+
+  private segment(seg: TcpSegmentEvent, key: string): void {
     if (seg.quiet) {
-      facts.quietSegments++;
+      this.facts.quietSegments++;
       return;
     }
-    const input = seg.at.input;
-    const forward = this.open.get(tupleKey(input, seg.src, seg.dst));
-    const reverse = this.open.get(tupleKey(input, seg.dst, seg.src));
-    const at = timed(seg.at, seg.time);
-    if (seg.syn && !seg.ackFlag) {
-      this.syn(seg, forward);
-    } else if (seg.syn && seg.ackFlag) {
-      if (reverse && reverse.acknowledges(seg)) {
-        const last = reverse.synAcks[reverse.synAcks.length - 1];
-        const dup = last?.seconds != null && at.seconds !== null && at.seconds - last.seconds < SAME_SYN_SECONDS;
-        if (!dup && reverse.synAcks.length < MAX_SYNS_KEPT) reverse.synAcks.push(at);
-      }
+    const forward = this.open.get(key);
+    const seconds = seg.time?.seconds ?? null;
+    if (forward && seconds !== null) forward.attempt.lastActivity = seconds;
+    if (seg.syn && !seg.ackFlag) return this.syn(seg, key, forward?.fromClient ? forward.attempt : undefined);
+    if (!forward) return;
+    const a = forward.attempt;
+    if (seg.syn) {
+      // a SYN-ACK that acknowledges the client's SYN
+      if (forward.fromClient || !a.acknowledges(seg)) return;
+      const at = timed(seg.at, seg.time);
+      const last = a.synAcks[a.synAcks.length - 1];
+      const dup = last?.seconds != null && at.seconds !== null && at.seconds - last.seconds < SAME_SYN_SECONDS;
+      if (!dup && a.synAcks.length < MAX_EVIDENCE_KEPT) a.synAcks.push(at);
+      if (a.synAcks.length === 1) this.byHosts?.get(hostsKey(a))?.delete(a);
     } else if (seg.rst) {
-      this.reset(seg, forward, reverse);
-    } else if (forward && forward.synAcks.length > 0) {
-      if (seg.ackFlag && !forward.handshakeAck) forward.handshakeAck = at;
-      if (seg.fin) forward.finSeen = true;
-    } else if (reverse && seg.fin) {
-      reverse.finSeen = true;
+      this.reset(seg, a, forward.fromClient);
+    } else {
+      if (forward.fromClient && a.synAcks.length > 0 && seg.ackFlag && !a.handshakeAck) a.handshakeAck = timed(seg.at, seg.time);
+      if (seg.fin) this.fin(a, forward.fromClient);
     }
   }
 
-  private syn(seg: TcpSegmentEvent, existing: AttemptState | undefined): void {
+  /** After both FINs the connection's end is near: look at it again sooner. */
+  private fin(a: AttemptState, fromClient: boolean): void {
+    if (fromClient) a.finFromClient = true;
+    else a.finFromServer = true;
+    if (a.finFromClient && a.finFromServer && a.synAcks.length > 0) {
+      const at = settleTime(a);
+      if (at < a.settleAt) this.schedule(a, at);
+    }
+  }
+
+  private syn(seg: TcpSegmentEvent, key: string, existing: AttemptState | undefined): void {
     const last = existing?.syns[existing.syns.length - 1];
     const since = last?.seconds != null && seg.time ? seg.time.seconds - last.seconds : null;
     // Time that goes backwards on one 4-tuple: another capture of the same
@@ -148,33 +186,46 @@ export class AttemptTracker {
     const anotherCapture = since !== null && since < -SAME_SYN_SECONDS;
     if (existing && existing.sameIsn(seg) && !anotherCapture) {
       if (since !== null && since < SAME_SYN_SECONDS) return;
-      if (existing.syns.length < MAX_SYNS_KEPT) existing.syns.push(timed(seg.at, seg.time));
+      if (existing.syns.length < MAX_EVIDENCE_KEPT) existing.syns.push(timed(seg.at, seg.time));
       return;
     }
-    const attempt = new AttemptState(this.nextId++, seg.at.input, seg.family, seg.src, seg.dst, seg.seq);
+    const attempt = new AttemptState(this.nextId(), seg.at.input, seg.family, copy(seg.src), copy(seg.dst), seg.seq);
     if (existing) {
       if (!anotherCapture) attempt.reusedPortOf = existing.id;
-      this.close(existing);
+      // the 4-tuple now belongs to the new attempt; the old one is decided when it settles
+      this.detach(existing);
+    } else {
+      const seen = this.recent.get(key);
+      const t = seconds(seg);
+      if (seen && t !== null && t <= seen.until && seen.isn !== seg.seq) attempt.reusedPortOf = seen.id;
     }
     attempt.syns.push(timed(seg.at, seg.time));
-    this.open.set(tupleKey(seg.at.input, seg.src, seg.dst), attempt);
+    attempt.lastActivity = seconds(seg);
+    const reverse = tupleKey(seg.dst, seg.src);
+    this.open.set(key, { attempt, fromClient: true });
+    this.open.set(reverse, { attempt, fromClient: false });
+    this.keys.set(attempt, { forward: key, reverse });
+    if (this.byHosts) fileByHosts(this.byHosts, attempt);
+    this.undecided.add(attempt);
+    // looked at again when a first retransmission would have shown
+    if (attempt.firstSyn.seconds !== null) this.schedule(attempt, attempt.firstSyn.seconds);
   }
 
-  private reset(seg: TcpSegmentEvent, forward?: AttemptState, reverse?: AttemptState): void {
+  private reset(seg: TcpSegmentEvent, a: AttemptState, fromClient: boolean): void {
     const at = timed(seg.at, seg.time);
-    if (reverse) {
+    if (!fromClient) {
       // from the server: before any SYN-ACK it refuses the attempt
-      if (reverse.synAcks.length === 0) {
+      if (a.synAcks.length === 0) {
         // In SYN_SENT Linux accepts only a RST that acknowledges its SYN.
-        if (!seg.ackFlag || !reverse.acknowledges(seg)) return;
-        reverse.refusedBy ??= at;
+        if (!seg.ackFlag || !a.acknowledges(seg)) return;
+        a.refusedBy ??= at;
       } else {
-        reverse.resetBy ??= at;
+        a.resetBy ??= at;
       }
-      this.close(reverse);
-    } else if (forward && forward.synAcks.length > 0) {
-      forward.resetBy ??= at;
-      this.close(forward);
+      this.settle(a, false);
+    } else if (a.synAcks.length > 0) {
+      a.resetBy ??= at;
+      this.settle(a, false);
     }
   }
 
@@ -182,10 +233,14 @@ export class AttemptTracker {
   // which names the exact 4-tuple. Without it, the latest attempt from the
   // ICMP's addressee to that destination is the one it answers.
   private unreachable(ev: IcmpUnreachableEvent): void {
-    const attempt = ev.quoted
-      ? this.open.get(tupleKey(ev.at.input, ev.quoted.src, ev.quoted.dst))
-      : this.latestTo(ev);
-    if (attempt) attempt.icmps.push({ at: timed(ev.at, ev.time), event: ev });
+    const side = ev.quoted ? this.open.get(tupleKey(ev.quoted.src, ev.quoted.dst)) : undefined;
+    const attempt = ev.quoted ? (side?.fromClient ? side.attempt : undefined) : this.latestTo(ev);
+    if (!attempt) return;
+    attempt.icmpCount++;
+    const entry = { at: timed(ev.at, ev.time), event: ev };
+    // the first ones and always the latest: the verdict reads the last one
+    if (attempt.icmps.length < MAX_EVIDENCE_KEPT) attempt.icmps.push(entry);
+    else attempt.icmps[attempt.icmps.length - 1] = entry;
   }
 
   // Without the quoted packet (-v), an error answers the oldest SYN to that
@@ -193,23 +248,80 @@ export class AttemptTracker {
   // none waits, the attempt that sent a SYN last.
   private latestTo(ev: IcmpUnreachableEvent): AttemptState | undefined {
     if (ev.protocol !== null && ev.protocol !== "tcp") return undefined;
+    this.byHosts ??= this.hostsIndex();
+    const there = this.byHosts.get(`${ev.to}|${ev.target.ip}`);
+    if (!there) return undefined;
     const order = (e: { seconds: number | null; line: number }) => e.seconds ?? e.line;
-    const candidates = [...this.open.values()].filter(
-      (a) =>
-        a.input === ev.at.input &&
-        a.client.ip === ev.to &&
-        a.server.ip === ev.target.ip &&
-        (ev.target.port === null || a.server.port === ev.target.port) &&
-        a.synAcks.length === 0,
-    );
+    const candidates = [...there].filter((a) => ev.target.port === null || a.server.port === ev.target.port);
     const lastSyn = (a: AttemptState) => order(a.syns[a.syns.length - 1]!);
     const waiting = candidates.filter((a) => !a.icmps.some((i) => order(i.at) >= lastSyn(a)));
     if (waiting.length > 0) return waiting.sort((x, y) => lastSyn(x) - lastSyn(y) || x.id - y.id)[0];
     return candidates.sort((x, y) => lastSyn(y) - lastSyn(x) || y.id - x.id)[0];
   }
 
-  private close(attempt: AttemptState): void {
-    this.open.delete(tupleKey(attempt.input, attempt.client, attempt.server));
-    this.closed.push(attempt);
+  private hostsIndex(): Map<string, Set<AttemptState>> {
+    const index = new Map<string, Set<AttemptState>>();
+    for (const a of this.keys.keys()) if (a.synAcks.length === 0) fileByHosts(index, a);
+    return index;
   }
+
+  /** Takes the attempt off its 4-tuple (a new attempt has it now); it stays undecided until it settles. */
+  private detach(a: AttemptState): void {
+    const keys = this.keys.get(a);
+    if (!keys) return;
+    this.keys.delete(a);
+    if (this.open.get(keys.forward)?.attempt === a) this.open.delete(keys.forward);
+    if (this.open.get(keys.reverse)?.attempt === a) this.open.delete(keys.reverse);
+    this.byHosts?.get(hostsKey(a))?.delete(a);
+  }
+
+  /**
+   * Decides the attempt. One that settled by time is remembered on its
+   * 4-tuple for a while: until then it would have been open, and a new SYN
+   * there with another ISN is a reused port. A RST closes the 4-tuple.
+   */
+  private settle(a: AttemptState, byTime: boolean): void {
+    if (a.decided) return;
+    a.decided = true;
+    this.unschedule(a);
+    const key = this.keys.get(a)?.forward;
+    this.detach(a);
+    this.undecided.delete(a);
+    if (byTime && key !== undefined) this.remember(a, key);
+    this.decide(a, this.facts);
+  }
+
+  private remember(a: AttemptState, key: string): void {
+    const now = this.facts.lastSeconds;
+    if (now === null) return;
+    this.recent.delete(key);
+    this.recent.set(key, { id: a.id, isn: a.isn, until: now + REUSE_MEMORY_SECONDS });
+    // entries were added in time order: the oldest are first; prune now and then
+    if (++this.remembered % 1024 !== 0) return;
+    for (const [k, v] of this.recent) {
+      if (v.until >= now) break;
+      this.recent.delete(k);
+    }
+  }
+
+  private remembered = 0;
+}
+
+function fileByHosts(index: Map<string, Set<AttemptState>>, a: AttemptState): void {
+  const key = hostsKey(a);
+  const there = index.get(key);
+  if (there) there.add(a);
+  else index.set(key, new Set([a]));
+}
+
+function hostsKey(a: AttemptState): string {
+  return `${a.client.ip}|${a.server.ip}`;
+}
+
+function seconds(seg: TcpSegmentEvent): number | null {
+  return seg.time?.seconds ?? null;
+}
+
+function copy(a: Address): Address {
+  return { ip: a.ip, port: a.port };
 }

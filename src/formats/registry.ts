@@ -5,6 +5,7 @@ import type { SysctlLine } from "../settings/records.js";
 import type { SocketTableLine } from "../sockets/records.js";
 import type { StraceLine } from "../strace/records.js";
 import type { RelativeMode } from "../tcpdump/clock.js";
+import type { QuickTracker } from "../tcpdump/packets.js";
 import type { ToolFormat } from "./detect.js";
 import { iptablesReader, iptablesSaveReader, nftReader } from "./iptables.js";
 import type { FormatReader } from "./reader.js";
@@ -35,13 +36,20 @@ export interface CommandHints {
   state?: string;
 }
 
+/** Where readers send what they read: events, and (for the fast path) an input's packet tracker. */
+export interface EventSink {
+  feed(e: AnalyzerEvent): void;
+  packets?(input: string): QuickTracker;
+}
+
 export function readerFor(
   format: ToolFormat,
   input: string,
-  feed: (e: AnalyzerEvent) => void,
+  sink: EventSink,
   hooks: ReaderHooks,
   hints: CommandHints = {},
 ): FormatReader {
+  const feed = (e: AnalyzerEvent) => sink.feed(e);
   const bind = <A extends unknown[]>(f: ((input: string, ...a: A) => void) | undefined) => f && ((...a: A) => f(input, ...a));
   switch (format) {
     case "strace":
@@ -58,6 +66,6 @@ export function readerFor(
     case "sysctl":
       return sysctlReader(input, feed, hints.keys, bind(hooks.onSysctlLine));
     case "tcpdump":
-      return tcpdumpReader(input, feed, hooks.onEvent, hooks.relativeTimes);
+      return tcpdumpReader(input, feed, hooks.onEvent, hooks.relativeTimes, sink.packets?.(input));
   }
 }

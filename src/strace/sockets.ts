@@ -79,7 +79,10 @@ export class SocketTracker implements CallSink {
   private readonly pending = new Map<string, Pending>();
   private readonly commands = new Map<number | null, string>();
   private lastTime: EventTime | null = null;
-  /** Decided connects, held until the end: a later line may name the program. */
+  /**
+   * Decided connects not yet handed on, in order: one whose program is not
+   * known yet waits (a later line may name it), and the ones after it with it.
+   */
   private readonly decided: ConnectEvent[] = [];
   private printedName: string | null = null;
 
@@ -174,22 +177,34 @@ export class SocketTracker implements CallSink {
    */
   programOutput(text: string): void {
     const m = /^([A-Za-z][\w.+-]*): /.exec(text);
-    if (m && m[1] !== "strace" && !this.printedName) this.printedName = m[1]!;
+    if (m && m[1] !== "strace" && !this.printedName) {
+      this.printedName = m[1]!;
+      this.flush(true);
+    }
   }
 
   /** The trace ended: connects still pending are reported as such. */
   end(): void {
     for (const p of this.pending.values()) this.decided.push(p.event);
     this.pending.clear();
-    for (const e of this.decided) {
-      e.command ??= this.printedName;
-      this.out(e);
-    }
-    this.decided.length = 0;
+    this.flush(true);
   }
 
   private emit(e: ConnectEvent): void {
     this.decided.push(e);
+    this.flush(false);
+  }
+
+  /** Hands on the decided connects up to the first whose program is unknown (all of them when `all`). */
+  private flush(all: boolean): void {
+    let n = 0;
+    for (const e of this.decided) {
+      e.command ??= this.printedName;
+      if (!all && e.command === null) break;
+      this.out(e);
+      n++;
+    }
+    this.decided.splice(0, n);
   }
 
   private inherit(c: Syscall): void {

@@ -262,7 +262,8 @@ export function flow(src: Token, dst: Token, payload: Payload): Flow {
   return { src: endpoint(src, withPort), dst: endpoint(dst, withPort), payload };
 }
 
-export function otherPayload(rest: Span): OtherPayload {
+/** Other traffic: the text after "src > dst:" (null when nothing follows the colon). */
+export function otherPayload(rest: Span | null): OtherPayload {
   return { kind: "other", text: rest as unknown as string };
 }
 

@@ -18,15 +18,20 @@ export class InputClock {
   }
 
   seconds(ts: Timestamp): number {
-    switch (ts.kind) {
+    return this.secondsOf(ts.kind, ts.seconds);
+  }
+
+  /** As seconds(), from a timestamp's kind and printed value. */
+  secondsOf(kind: Timestamp["kind"], printed: number): number {
+    switch (kind) {
       case "clock":
-        return this.timeOfDay(ts.seconds);
+        return this.timeOfDay(printed);
       case "relative":
-        if (this.relativeMode === "delta") this.elapsed += ts.seconds;
-        else this.elapsed = ts.seconds;
+        if (this.relativeMode === "delta") this.elapsed += printed;
+        else this.elapsed = printed;
         return this.elapsed;
       default:
-        return ts.seconds;
+        return printed;
     }
   }
 

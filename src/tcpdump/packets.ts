@@ -4,6 +4,7 @@
 // (printed by -v) tells which attempt it answers.
 import type {
   ClockKind,
+  EventTime,
   Evidence,
   Family,
   IcmpUnreachableEvent,
@@ -12,6 +13,7 @@ import type {
   UnreachableReason,
 } from "../events.js";
 import { InputClock, type RelativeMode } from "./clock.js";
+import { fastTcpdumpLine, type TcpdumpScanner } from "./fast.js";
 import type {
   ContinuationLine,
   Flow,
@@ -30,6 +32,12 @@ const CLOCK_KIND: Record<Timestamp["kind"], ClockKind> = {
   epoch: "epoch",
   relative: "relative",
 };
+
+/** The tracker's side of quick(): see PacketTracker.quick and segmentWithKey. */
+export interface QuickTracker {
+  quick(key: string, flags: number, seconds: number): boolean;
+  segmentWithKey(ev: TcpSegmentEvent, key: string): void;
+}
 
 interface Pending {
   line: number;
@@ -59,6 +67,8 @@ export interface AssemblerOptions {
 
 export class TcpdumpAssembler {
   private pending: Pending | null = null;
+  /** The last packet line, when quick() took it: its time is the outer one of an inner packet line that follows. */
+  private lastQuick: string | null = null;
   private readonly clock: InputClock;
   private relativeDecided: boolean;
   private held: Pending[] = [];
@@ -77,8 +87,9 @@ export class TcpdumpAssembler {
 
   line(line: number, rec: TcpdumpLine): void {
     if (rec.record === "packet") {
-      const outer = this.pending?.packet.timestamp ?? null;
+      const outer = this.pending ? this.pending.packet.timestamp : this.lastQuick ? (fastTcpdumpLine(this.lastQuick) as PacketLine).timestamp : null;
       this.flush();
+      this.lastQuick = null;
       // A packet line with no time right after one with a time is the packet
       // inside it (VXLAN, Geneve print the inner packet on its own line).
       const packet = !rec.timestamp && outer ? { ...rec, timestamp: outer } : { ...rec };
@@ -87,6 +98,7 @@ export class TcpdumpAssembler {
       this.continuation(rec);
     } else {
       this.flush();
+      this.lastQuick = null;
       const at = { input: this.input, line };
       if (rec.count !== null && rec.kind !== "counter") {
         this.emit({ type: "capture-stats", at, kind: rec.kind as "captured", count: rec.count });
@@ -94,6 +106,29 @@ export class TcpdumpAssembler {
         this.emit({ type: "banner", at, text: rec.text });
       }
     }
+  }
+
+  /**
+   * A one-line TCP packet the fast path scanned (the line is `text`), handed
+   * to the tracker by its 4-tuple key, flags and time when that is all the
+   * tracker needs; otherwise its record and event are made here, once.
+   * False when the line is not such a packet: the caller reads it as usual.
+   */
+  quick(line: number, text: string, scanner: TcpdumpScanner, tracker: QuickTracker): boolean {
+    const kind = scanner.tsKind;
+    if (!scanner.isTcpPacket || kind === null || (kind === "relative" && !this.relativeDecided)) return false;
+    const key = scanner.plainKey();
+    if (key === null) return false;
+    // like line(): the packet before this one is complete now
+    this.flush();
+    this.lastQuick = text;
+    const seconds = this.clock.secondsOf(kind, scanner.tsSeconds);
+    if (tracker.quick(key, scanner.flagBits, seconds)) return true;
+    const rec = scanner.record() as PacketLine;
+    const flow = rec.flow!;
+    const time = { text: rec.timestamp!.text, seconds, clock: CLOCK_KIND[kind] };
+    tracker.segmentWithKey(tcpEvent({ input: this.input, line }, time, familyOf(rec, flow), flow, flow.payload as TcpSegment), key);
+    return true;
   }
 
   end(): void {
@@ -176,16 +211,20 @@ export class TcpdumpAssembler {
     const at: Evidence = { input: this.input, line: p.line };
     const ts = p.packet.timestamp;
     const time = ts ? { text: ts.text, seconds: this.clock.seconds(ts), clock: CLOCK_KIND[ts.kind] } : null;
-    const flow = p.packet.flow;
+    this.emitPacket(at, p.packet, p.quoted, time);
+  }
+
+  private emitPacket(at: Evidence, packet: PacketLine, quoted: Flow | null, time: EventTime | null): void {
+    const flow = packet.flow;
     if (!flow) {
       this.emit({ type: "other-packet", at, time });
       return;
     }
-    const family = familyOf(p.packet, flow);
+    const family = familyOf(packet, flow);
     if (flow.payload.kind === "tcp") {
       this.emit(tcpEvent(at, time, family, flow, flow.payload));
     } else if (flow.payload.kind === "icmp-unreachable" && !isPathMtu(flow.payload)) {
-      this.emit(icmpEvent(at, time, family, flow, flow.payload, p.quoted));
+      this.emit(icmpEvent(at, time, family, flow, flow.payload, quoted));
     } else {
       this.emit({ type: "other-packet", at, time });
     }
@@ -211,8 +250,8 @@ function tcpEvent(
     at,
     time,
     family,
-    src: { ip: flow.src.ip, port: flow.src.port },
-    dst: { ip: flow.dst.ip, port: flow.dst.port },
+    src: endpointAddress(flow.src),
+    dst: endpointAddress(flow.dst),
     flags: seg.flags,
     syn: seg.flags.includes("S"),
     ackFlag: seg.flags.includes("."),
@@ -225,6 +264,11 @@ function tcpEvent(
     options: seg.options,
     quiet: seg.quiet,
   };
+}
+
+/** The record's endpoint as an event's address: itself when it has no service name (records are not kept). */
+function endpointAddress(e: Flow["src"]): TcpSegmentEvent["src"] {
+  return e.service === undefined ? e : { ip: e.ip, port: e.port };
 }
 
 /** "unreachable - need to frag (mtu N)": path MTU discovery, not a failure (Linux only lowers the MTU). */

@@ -72,7 +72,8 @@ export interface IcmpUnreachable {
 
 export interface OtherPayload {
   kind: "other";
-  text: string;
+  /** The rest of the line as printed; null when nothing follows "src > dst:". */
+  text: string | null;
 }
 
 export type Payload = TcpSegment | IcmpUnreachable | OtherPayload;

@@ -1,0 +1,100 @@
+// The fast paths stand in front of the grammars only where they return the
+// same records: every line of fixtures/ and of the corpus, and mutations of
+// them, give the fast path's record or none, and the grammar's exactly one
+// parse equal to it. The fast path's share of the corpus's packet lines is
+// reported and must stay at 99 % or more.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { describe, expect, it } from "vitest";
+import { fastTcpdumpLine } from "../src/tcpdump/fast.js";
+import { tcpdumpLineParser } from "../src/tcpdump/grammar.js";
+import type { TcpdumpLine } from "../src/tcpdump/records.js";
+import { CORPUS_TCPDUMP, FIXTURES } from "./helpers/paths.js";
+import { mutations } from "./helpers/mutate.js";
+
+interface Tally {
+  lines: number;
+  taken: number;
+  packetLines: number;
+  packetTaken: number;
+  disagree: string[];
+}
+
+function grammarParses(line: string): TcpdumpLine[] {
+  try {
+    return tcpdumpLineParser.parseAll(line);
+  } catch {
+    return [];
+  }
+}
+
+/** A line that carries a packet: a packet line with a flow or -v header, or a -v continuation with a flow. */
+function isPacketLine(r: TcpdumpLine): boolean {
+  return r.record === "packet" ? r.flow !== null || r.ipHeader !== null : r.record === "continuation" && r.flow !== null;
+}
+
+function compare(lines: Iterable<string>): Tally {
+  const t: Tally = { lines: 0, taken: 0, packetLines: 0, packetTaken: 0, disagree: [] };
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    t.lines++;
+    const fast = fastTcpdumpLine(line);
+    const grammar = grammarParses(line);
+    const packet = grammar.length === 1 && isPacketLine(grammar[0]!);
+    if (packet) t.packetLines++;
+    if (!fast) continue;
+    t.taken++;
+    if (packet) t.packetTaken++;
+    if (grammar.length !== 1 || !isDeepStrictEqual(fast, grammar[0])) {
+      t.disagree.push(`${JSON.stringify(line)}\n  fast:    ${JSON.stringify(fast)}\n  grammar: ${JSON.stringify(grammar)}`);
+    }
+  }
+  return t;
+}
+
+function* linesOf(files: string[]): Generator<string> {
+  for (const f of files) yield* readFileSync(f, "utf8").split("\n");
+}
+
+const filesUnder = (dir: string, test: (f: string) => boolean): string[] =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+
+const fixtureFiles = filesUnder(FIXTURES, (f) => /^tcpdump-.*\.txt$/.test(f));
+const rendered = filesUnder(join(CORPUS_TCPDUMP, "rendered"), (f) => f.endsWith(".txt"));
+const upstream = filesUnder(join(CORPUS_TCPDUMP, "out"), (f) => f.endsWith(".out"));
+
+describe("tcpdump fast path against the grammar", () => {
+  it("agrees on every line of the fixtures", () => {
+    const t = compare(linesOf(fixtureFiles));
+    expect(t.disagree).toEqual([]);
+    expect(t.packetTaken / t.packetLines).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("agrees on every line of the corpus renderings, and takes at least 99 % of their packet lines", () => {
+    const t = compare(linesOf(rendered));
+    expect(t.lines).toBeGreaterThan(50_000);
+    expect(t.disagree).toEqual([]);
+    console.log(`fast path share of corpus packet lines: ${t.packetTaken}/${t.packetLines} (${((100 * t.packetTaken) / t.packetLines).toFixed(2)} %)`);
+    expect(t.packetTaken / t.packetLines).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("agrees on every line of tcpdump's own test outputs", () => {
+    // the 266 KB telnet line: the grammar's worst case, left to the hostile-input work
+    const t = compare([...linesOf(upstream)].filter((l) => l.length < 20_000));
+    expect(t.disagree).toEqual([]);
+    expect(t.packetTaken / t.packetLines).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("agrees on mutated lines: truncated, spliced, with other characters and tokens", () => {
+    const seeds = [...linesOf([...fixtureFiles, ...rendered.filter((_, i) => i % 7 === 0)])].filter((l) => l.trim() !== "");
+    const t = compare(mutations(seeds, 30_000, 9));
+    expect(t.disagree).toEqual([]);
+    // the mutations keep enough lines in shapes the fast path takes for this to mean something
+    expect(t.taken).toBeGreaterThan(2000);
+  });
+});
+
