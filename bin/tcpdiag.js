@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli.js";
+import { setFlagsFromString } from "node:v8";
+
+// Memory follows the open connections: let the heap grow by half its live size
+// between full collections, not V8's default of up to four times (a long
+// capture would otherwise keep hundreds of MB of decided attempts until
+// the next collection). V8 reads this flag at each collection.
+setFlagsFromString("--heap-growing-percent=50");
+
+const { main } = await import("../dist/cli.js");
 
 // `tcpdiag parse ... | head`: the reader went away; stop quietly.
 process.stdout.on("error", (err) => {

@@ -6,8 +6,8 @@ import type { TcpdumpEvent } from "./events.js";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
 import { expandSources, stdinSource, type InputSource } from "./input.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type UnparsedLine } from "./pipeline.js";
-import { jsonReport } from "./report/json.js";
-import { tableReport } from "./report/table.js";
+import { JsonReportWriter } from "./report/json.js";
+import { TableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
 import { decodeMatch } from "./firewall/match.js";
 import type { StraceLine } from "./strace/records.js";
@@ -69,6 +69,12 @@ function inputProblems(result: PipelineResult, io: CliIo): number {
   return code;
 }
 
+/** The terminal's width: the terminal's own, else COLUMNS, else 100 (at least 80 is used). */
+function terminalWidth(io: CliIo): number {
+  const fromEnv = Number(process.env.COLUMNS);
+  return io.columns ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 100);
+}
+
 function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => {
@@ -123,6 +129,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             describe: `read the inputs as this format instead of detecting it; NAME:PATH for one input (${FORMATS.join(", ")})`,
           })
           .option("explain", { type: "boolean", default: false, describe: "say why each input was read as its format" })
+          .option("all", { type: "boolean", default: false, describe: "list every attempt in the table, not only those that failed or need attention" })
           .option("relative-times", {
             type: "string",
             describe:
@@ -143,16 +150,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
         const sources = await sourcesFor(args.files, io);
         unmatchedFormats(formats, sources, io);
+        // attempts go to the report as they are decided: the JSON is written as it comes, the table keeps what it lists
+        const json = args.json ? new JsonReportWriter(io.stdout) : null;
+        const table = json ? null : new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all });
         const result = await withInterrupt(async (signal) =>
           runPipeline(sources, {
             signal,
             ...formats,
             ...(relative ? { relativeTimes: relative as RelativeMode } : {}),
+            onAttempt: (a) => (json ? json.attempt(a) : table!.attempt(a)),
           }),
         );
         exitCode = inputProblems(result, io);
-        if (args.json) io.stdout(`${JSON.stringify(jsonReport(result), null, 2)}\n`);
-        else io.stdout(tableReport(result, { width: io.columns ?? 120, explain: args.explain }));
+        if (json) json.end(result);
+        else io.stdout(table!.render(result));
       },
     )
     .command(
