@@ -2,15 +2,12 @@
 import { normalize } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import type { TcpdumpEvent } from "./events.js";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
 import { expandSources, stdinSource, type InputSource } from "./input.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type UnparsedLine } from "./pipeline.js";
 import { JsonReportWriter } from "./report/json.js";
 import { TableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
-import { decodeMatch } from "./firewall/match.js";
-import type { StraceLine } from "./strace/records.js";
 import { VERSION } from "./version.js";
 
 export const EXIT = { OK: 0, USAGE: 2, UNREADABLE: 3 } as const;
@@ -83,24 +80,6 @@ function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> 
   };
   process.on("SIGINT", onSigint);
   return run(controller.signal).finally(() => process.off("SIGINT", onSigint));
-}
-
-function parseRecord(event: TcpdumpEvent): Record<string, unknown> {
-  const { at, ...fields } = event as TcpdumpEvent & { time?: { text: string; seconds: number } | null };
-  const { time, ...rest } = fields as typeof fields & { time?: { text: string; seconds: number } | null };
-  const out: Record<string, unknown> = { input: at.input, line: at.line, format: "tcpdump", type: rest.type };
-  if (time !== undefined) {
-    out.timestamp = time?.text ?? null;
-    out.seconds = time?.seconds ?? null;
-  }
-  return { ...out, ...rest };
-}
-
-function straceRecord(input: string, line: number, rec: StraceLine): Record<string, unknown> {
-  const { record, ...fields } = rec;
-  const out: Record<string, unknown> = { input, line, format: "strace", type: record, ...fields };
-  if ("args" in rec) out.args = rec.args.map((a) => a.text);
-  return out;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -182,25 +161,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
         const write = (o: Record<string, unknown>) => io.stdout(`${JSON.stringify(o)}\n`);
         const sources = await sourcesFor(args.files, io);
+        // records only, printed as they are read: no attempt is built, memory stays flat
         const result = await withInterrupt((signal) =>
           runPipeline(sources, {
             signal,
             ...formats,
-            onSysctlLine: (input, line, rec) => {
-              const { record, ...fields } = rec;
-              write({ input, line, format: "sysctl", type: record, ...fields });
-            },
-            onEvent: (e) => write(parseRecord(e)),
-            onStraceLine: (input, line, rec) => write(straceRecord(input, line, rec)),
-            onFirewallLine: (input, line, rec) => {
-              const { record, ...fields } = rec;
-              const match = rec.record === "rule" ? { match: decodeMatch(rec.prot, rec.target, rec.options) } : {};
-              write({ input, line, format: "iptables", type: record, ...fields, ...match });
-            },
-            onTableLine: (input, tool, line, rec) => {
-              const { record, ...fields } = rec;
-              write({ input, line, format: tool, type: record, ...fields });
-            },
+            analyze: false,
+            onRecord: (input, format, line, record) => write({ input, line, format, ...record }),
             onUnparsed: (u: UnparsedLine) => write({ input: u.input, line: u.line, type: "unparsed", reason: u.reason, text: u.text }),
           }),
         );

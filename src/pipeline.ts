@@ -3,12 +3,13 @@ import type { Analysis, AttemptReport } from "./analysis.js";
 import { Analyzer, type Outlook } from "./analyzer/index.js";
 import type { AnalyzerEvent } from "./events.js";
 import { detectFormat, DETECTION_LINES, isPrompt, type DetectedFormat, type Detection } from "./formats/detect.js";
-import type { FormatReader } from "./formats/reader.js";
-import { readerFor, type EventSink, type ReaderHooks } from "./formats/registry.js";
+import type { CommandHints, EventSink, FormatReader, ParsedRecord, ToolFormat } from "./formats/format.js";
+import { readerFor } from "./formats/registry.js";
 import { transcriptReader, type OpenSection, type TranscriptReader } from "./formats/transcript.js";
 import { InputError, readLines, type InputSource } from "./input.js";
 import type { LineParse } from "./line-parser.js";
 import { normalize } from "node:path";
+import type { RelativeMode } from "./tcpdump/clock.js";
 
 export type InputFormat = DetectedFormat;
 
@@ -44,7 +45,11 @@ export interface UnparsedLine {
   reason: string;
 }
 
-export interface PipelineOptions extends ReaderHooks {
+export interface PipelineOptions {
+  /** tcpdump: how -ttt/-ttttt times are read (--relative-times); decided from the values when not given. */
+  relativeTimes?: RelativeMode;
+  /** `tcpdiag parse`: every parsed record of every format, with its input and line. */
+  onRecord?: (input: string, format: ToolFormat, line: number, record: ParsedRecord) => void;
   /** Read every input as this format, or the inputs named here as theirs (--format). */
   format?: DetectedFormat;
   formats?: Map<string, DetectedFormat>;
@@ -77,7 +82,7 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
   const collected: AttemptReport[] = [];
   const analyzer = options.analyze === false ? null : new Analyzer(options.onAttempt ?? ((r) => collected.push(r)));
   const sink: EventSink = analyzer
-    ? { feed: (e) => analyzer.feed(e), packets: (input) => analyzer.packets(input) }
+    ? { feed: (e) => analyzer.feed(e), packets: (input: string) => analyzer.packets(input) }
     : { feed: () => undefined };
   const result: PipelineResult = { inputs: [], unparsed: [], errors: [], attempts: [], diagnoses: [] };
   const plan = await planInputs(sources, options);
@@ -187,6 +192,17 @@ async function readInput(
   const sections: InputSummary[] = [];
   const feed = (e: AnalyzerEvent) => sink.feed(e);
   const note = (input: string, text: string) => analyzer?.note(input, text);
+  /** A reader of one format for this input or one of its sections. */
+  const open = (format: ToolFormat, input: string, hints: CommandHints): FormatReader => {
+    const onRecord = options.onRecord;
+    return readerFor(format, {
+      input,
+      sink,
+      hints,
+      ...(options.relativeTimes ? { relativeTimes: options.relativeTimes } : {}),
+      ...(onRecord ? { onRecord: (line: number, record: ParsedRecord) => onRecord(input, format, line, record) } : {}),
+    });
+  };
   const unparsed = (input: string, line: number, text: string, reason: string) => {
     const entry = { input, line, text: text.slice(0, MAX_TEXT), reason };
     options.onUnparsed?.(entry);
@@ -215,7 +231,7 @@ async function readInput(
     };
     return {
       attempt(line, text) {
-        reader ??= readerFor(format, s.name, sink, options, hints);
+        reader ??= open(format, s.name, hints);
         const parsed = reader.line(line, text);
         if (parsed.ok) {
           counted();
@@ -224,7 +240,7 @@ async function readInput(
         return parsed;
       },
       line(line, text) {
-        reader ??= readerFor(format, s.name, sink, options, hints);
+        reader ??= open(format, s.name, hints);
         counted();
         const parsed = reader.line(line, text);
         count(s, line, text, parsed);
@@ -274,7 +290,7 @@ async function readInput(
     reader =
       detection.format === "transcript"
         ? transcriptReader(source.name, feed, openSection)
-        : readerFor(detection.format === "unknown" ? "tcpdump" : detection.format, source.name, sink, options);
+        : open(detection.format === "unknown" ? "tcpdump" : detection.format, source.name, {});
     for (const [line, text] of held.splice(0)) {
       if (text.trim() !== "") use(line, text);
       else if ("blank" in reader) reader.blank();

@@ -27,8 +27,8 @@ describe.each(flagsets)("rendered/%s", (flagset) => {
       if (!existsSync(join(TSHARK, `${name}.segments.tsv`))) continue;
       let tcp = 0;
       const result = await analyzeFiles([join(RENDERED, flagset, file)], {
-        onEvent: (e) => {
-          if (e.type === "tcp") tcp++;
+        onRecord: (_input, format, _line, r) => {
+          if (format === "tcpdump" && r.type === "tcp") tcp++;
         },
       });
       expect(result.inputs[0]!.unparsed).toBe(0);

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeText } from "../src/index.js";
-import { tcpdumpLineParser } from "../src/tcpdump/grammar.js";
+import { tcpdumpGrammar, tcpdumpLineParser } from "../src/tcpdump/grammar.js";
 import { FIXTURES } from "./helpers/paths.js";
 
 const real = (scenario: string, file = "tcpdump-nn.txt") =>
@@ -52,7 +52,7 @@ describe("the grammar", () => {
     // printed by tcpdump 4.99.3 -e -r fixtures/no-listener/capture.pcap
     const line =
       "12:21:57.640042 00:00:00:00:00:00 (oui Ethernet) > 00:00:00:00:00:00 (oui Ethernet), ethertype IPv4 (0x0800), length 74: localhost.60412 > localhost.12350: Flags [S], seq 4177061993, win 65495, options [mss 65495,sackOK,TS val 3727789095 ecr 0,nop,wscale 10], length 0";
-    const all = tcpdumpLineParser.parseAll(line);
+    const all = tcpdumpGrammar.parseAll(line);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ record: "packet", flow: { dst: { ip: "localhost", port: 12350 } } });
   });
@@ -61,7 +61,7 @@ describe("the grammar", () => {
     // printed by tcpdump 4.99.3 -nn -e -r of a -i any (LINUX_SLL2) capture
     const line =
       "12:53:28.476124 lo    In  ifindex 1 00:00:00:00:00:00 ethertype IPv4 (0x0800), length 80: 127.0.0.1.33574 > 127.0.0.1.12399: Flags [S], seq 3985613295, win 65495, options [mss 65495,sackOK,TS val 3461610348 ecr 0,nop,wscale 10], length 0";
-    const all = tcpdumpLineParser.parseAll(line);
+    const all = tcpdumpGrammar.parseAll(line);
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ link: { iface: "lo", direction: "In" }, flow: { payload: { kind: "tcp", flags: "S" } } });
   });

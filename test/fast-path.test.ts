@@ -7,10 +7,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
+import { fastStraceLine } from "../src/strace/fast.js";
+import { straceGrammar } from "../src/strace/grammar.js";
+import type { StraceLine } from "../src/strace/records.js";
 import { fastTcpdumpLine } from "../src/tcpdump/fast.js";
-import { tcpdumpLineParser } from "../src/tcpdump/grammar.js";
+import { tcpdumpGrammar } from "../src/tcpdump/grammar.js";
 import type { TcpdumpLine } from "../src/tcpdump/records.js";
-import { CORPUS_TCPDUMP, FIXTURES } from "./helpers/paths.js";
+import { CORPUS_TCPDUMP, FIXTURES, SHARED } from "./helpers/paths.js";
 import { mutations } from "./helpers/mutate.js";
 
 interface Tally {
@@ -23,7 +26,7 @@ interface Tally {
 
 function grammarParses(line: string): TcpdumpLine[] {
   try {
-    return tcpdumpLineParser.parseAll(line);
+    return tcpdumpGrammar.parseAll(line);
   } catch {
     return [];
   }
@@ -98,3 +101,52 @@ describe("tcpdump fast path against the grammar", () => {
   });
 });
 
+
+// --- strace -----------------------------------------------------------------------
+
+function compareStrace(lines: Iterable<string>): Tally {
+  const t: Tally = { lines: 0, taken: 0, packetLines: 0, packetTaken: 0, disagree: [] };
+  for (const line of lines) {
+    if (line.trim() === "") continue;
+    t.lines++;
+    const fast = fastStraceLine(line);
+    let grammar: StraceLine[];
+    try {
+      grammar = straceGrammar.parseAll(line);
+    } catch {
+      grammar = [];
+    }
+    // "packet lines" here: the lines of calls (whole, first half, second half)
+    const call = grammar.length === 1 && ["syscall", "unfinished", "resumed"].includes(grammar[0]!.record);
+    if (call) t.packetLines++;
+    if (!fast) continue;
+    t.taken++;
+    if (call) t.packetTaken++;
+    if (grammar.length !== 1 || !isDeepStrictEqual(fast, grammar[0])) {
+      t.disagree.push(`${JSON.stringify(line)}\n  fast:    ${JSON.stringify(fast)}\n  grammar: ${JSON.stringify(grammar)}`);
+    }
+  }
+  return t;
+}
+
+const straceLogs = [
+  ...filesUnder(join(SHARED, "corpus", "strace"), (f) => !/\.(license|ini|json|md)$/.test(f)),
+  ...filesUnder(FIXTURES, (f) => /^strace.*\.txt$/.test(f)),
+];
+
+describe("strace fast path against the grammar", () => {
+  it("agrees on every line of the corpus's strace logs and the fixtures', and takes at least 99 % of their call lines", () => {
+    const t = compareStrace(linesOf(straceLogs));
+    expect(t.lines).toBeGreaterThan(50_000);
+    expect(t.disagree).toEqual([]);
+    console.log(`strace fast path share of call lines: ${t.packetTaken}/${t.packetLines} (${((100 * t.packetTaken) / t.packetLines).toFixed(2)} %)`);
+    expect(t.packetTaken / t.packetLines).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it("agrees on mutated lines", () => {
+    const seeds = [...linesOf(straceLogs.filter((_, i) => i % 3 === 0))].filter((l) => l.trim() !== "");
+    const t = compareStrace(mutations(seeds, 30_000, 11));
+    expect(t.disagree).toEqual([]);
+    expect(t.taken).toBeGreaterThan(2000);
+  });
+});

@@ -156,7 +156,7 @@ describe("what the fixtures show in detail", () => {
   it("live -i any capture: banner and trailer are recognised, interface and direction parsed", async () => {
     const events: string[] = [];
     const r = await analyzeFiles([join(FIXTURES, "drop-exp-r5", "tcpdump-live-any.txt")], {
-      onEvent: (e) => events.push(e.type),
+      onRecord: (_input, _format, _line, r) => events.push(r.type),
     });
     expect(r.inputs[0]!.unparsed).toBe(0);
     expect(events.filter((t) => t === "banner")).toHaveLength(3);

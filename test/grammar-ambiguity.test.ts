@@ -3,7 +3,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { tcpdumpLineParser } from "../src/tcpdump/grammar.js";
+import { tcpdumpGrammar } from "../src/tcpdump/grammar.js";
 import { CORPUS_TCPDUMP, FIXTURES, scenarios, tcpdumpFiles } from "./helpers/paths.js";
 
 interface Tally {
@@ -26,7 +26,7 @@ function tally(files: string[]): Tally {
       const where = `${file}:${i + 1}`;
       let n = 0;
       try {
-        n = tcpdumpLineParser.parseAll(line).length;
+        n = tcpdumpGrammar.parseAll(line).length;
       } catch {
         n = 0;
       }

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeFiles, analyzeText } from "../src/index.js";
-import { straceLineParser } from "../src/strace/grammar.js";
+import { straceGrammar, straceLineParser } from "../src/strace/grammar.js";
 import { CORPUS_TCPDUMP, SHARED } from "./helpers/paths.js";
 
 const CORPUS = join(SHARED, "corpus", "strace");
@@ -29,7 +29,7 @@ describe("strace grammar over real traces", () => {
         .forEach((line, i) => {
           if (line.trim() === "") return;
           lines++;
-          const all = straceLineParser.parseAll(line);
+          const all = straceGrammar.parseAll(line);
           if (all.length !== 1) problems.push(`${file}:${i + 1} (${all.length} parses): ${line.slice(0, 100)}`);
           else kinds.set(all[0]!.record, (kinds.get(all[0]!.record) ?? 0) + 1);
         });

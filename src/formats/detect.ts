@@ -1,115 +1,15 @@
 // Which format an input is, from its first lines (content, not file name).
-import { iptablesLineParser } from "../firewall/grammar.js";
-import { iptablesSaveLineParser } from "../firewall/save-grammar.js";
-import { nftLineParser } from "../firewall/nft-grammar.js";
-import { netstatLineParser, ssLineParser } from "../sockets/grammar.js";
-import type { SocketTableLine } from "../sockets/records.js";
-import { straceLineParser } from "../strace/grammar.js";
-import { sysctlLineParser } from "../settings/grammar.js";
-import { tcpdumpLineParser } from "../tcpdump/grammar.js";
 import { transcriptLineParser } from "../transcript/grammar.js";
+import type { ToolFormat } from "./format.js";
+import { TOOL_FORMATS } from "./registry.js";
 
-export type ToolFormat = "tcpdump" | "strace" | "netstat" | "ss" | "iptables" | "iptables-save" | "nft" | "sysctl";
+export type { ToolFormat };
 export type DetectedFormat = ToolFormat | "transcript" | "unknown";
-export const FORMATS: readonly DetectedFormat[] = [
-  "tcpdump", "strace", "netstat", "ss", "iptables", "iptables-save", "nft", "sysctl", "transcript",
-];
+export const FORMATS: readonly DetectedFormat[] = [...TOOL_FORMATS.map((f) => f.name), "transcript"];
 
-/**
- * Rows and headers prove a socket table; its catch-all "other" lines prove
- * nothing, and neither do indented lines (ss -i's tcp_info, but also any
- * other tool's continuation lines).
- */
-function tableLine(parse: { ok: true; value: SocketTableLine } | { ok: false }, tool: "netstat" | "ss"): boolean {
-  if (!parse.ok) return false;
-  const r = parse.value;
-  if (r.record === "socket") return r.tool === tool;
-  // a header proves the tool only when it is one of the tool's own
-  if (r.record === "header") return (tool === "netstat" ? NETSTAT_HEADER : SS_HEADER).test(r.text);
-  return r.record === "unix-socket";
-}
-
-const NETSTAT_HEADER =
-  /^\s*(?:Active (?:Internet|UNIX|LOCAL|Multipath|Bluetooth)\b|Proto\s+(?:Recv-Q|RefCnt|Rexmit)\b|Proto\/ID\s|Kernel (?:IP|Interface)\b|Tcpcb\s|Socket\s+Flowhash|Address\s+Type\s|Destination\s+Gateway|Iface\s+MTU|Name\s+Mtu|Registered kernel|Routing tables|Internet6?:$)/;
-const SS_HEADER = /^\s*(?:Netid\s+State|State\s+Recv-Q|Netid\s+Recv-Q|Recv-Q\s+Send-Q)\b/;
-/** tcpdump's own lines, as it prints them (its grammar takes any "N packets ..." as a banner). */
-const TCPDUMP_BANNER =
-  /^(?:\d+ packets? (?:captured|received by filter|dropped by (?:kernel|interface))$|listening on |reading from |tcpdump: )/;
-
-/**
- * Whether a line proves a format: the grammar parses it, and as something
- * only that tool prints (each grammar also has catch-alls that prove nothing).
- */
-const PROOFS: [ToolFormat, (line: string) => boolean, number][] = [
-  [
-    "tcpdump",
-    (line) => {
-      // a timestamp and any text is "other traffic" to the tcpdump grammar: it
-      // proves little; a flow, a link header or tcpdump's own lines do
-      const t = tcpdumpLineParser.parse(line);
-      if (!t.ok) return false;
-      if (t.value.record === "banner") return TCPDUMP_BANNER.test(line.trim());
-      return t.value.record === "packet" && !!(t.value.network || t.value.flow || t.value.link);
-    },
-    1,
-  ],
-  [
-    "strace",
-    (line) => {
-      // any line is "program output" to the strace grammar: it proves nothing
-      const s = straceLineParser.parse(line);
-      if (!s.ok || s.value.record === "program-output") return false;
-      // "--- x ---" is a signal only with a signal's name (ping prints "--- host ping statistics ---")
-      return s.value.record !== "signal" || /--- SIG[A-Z0-9]+ /.test(line);
-    },
-    1,
-  ],
-  ["netstat", (line) => tableLine(netstatLineParser.parse(line), "netstat"), 1],
-  ["ss", (line) => tableLine(ssLineParser.parse(line), "ss"), 1],
-  [
-    "iptables",
-    (line) => {
-      const r = iptablesLineParser.parse(line);
-      if (!r.ok) return false;
-      // "# ..." and "Chain of events:" are prose unless they are iptables' own
-      if (r.value.record === "chain") return /\((?:policy \w+|\d+ references)/.test(line);
-      if (r.value.record === "warning") return /^# Warning: .*(?:iptables|tables present)/.test(line);
-      return true;
-    },
-    1,
-  ],
-  [
-    "iptables-save",
-    (line) => {
-      // comments alone ("# ...") prove nothing
-      const sv = iptablesSaveLineParser.parse(line);
-      return sv.ok && sv.value.record !== "comment";
-    },
-    1,
-  ],
-  [
-    "nft",
-    (line) => {
-      // nft's table/chain/hook lines prove it; its rule lines are "any words"
-      const nf = nftLineParser.parse(line);
-      return nf.ok && ["table", "chain", "hook"].includes(nf.value.record);
-    },
-    2,
-  ],
-  [
-    "sysctl",
-    (line) => {
-      // a bare value means something only after its command
-      const sc = sysctlLineParser.parse(line);
-      return sc.ok && sc.value.record !== "value";
-    },
-    1,
-  ],
-];
-
-/** The first format (in PROOFS' order) that the line proves, or null. */
+/** The first format (in TOOL_FORMATS' order) that the line proves, or null. */
 export function formatOfLine(line: string): ToolFormat | null {
-  for (const [format, proves] of PROOFS) if (proves(line)) return format;
+  for (const f of TOOL_FORMATS) if (f.proves(line)) return f.name;
   return null;
 }
 
@@ -133,13 +33,13 @@ export function detectFormat(lines: readonly string[]): Detection {
   if (prompts > 0) return { format: "transcript", reason: `${prompts} shell prompt${prompts === 1 ? "" : "s"} in the first ${lines.length} lines: a terminal session, split into sections at its prompts` };
   const scores = new Map<ToolFormat, number>();
   for (const line of lines) {
-    for (const [format, proves, weight] of PROOFS) if (proves(line)) scores.set(format, (scores.get(format) ?? 0) + weight);
+    for (const f of TOOL_FORMATS) if (f.proves(line)) scores.set(f.name, (scores.get(f.name) ?? 0) + f.weight);
   }
-  // the highest score; on a tie, the earlier in PROOFS
+  // the highest score; on a tie, the earlier in TOOL_FORMATS
   let best: [ToolFormat, number] | null = null;
-  for (const [format] of PROOFS) {
-    const score = scores.get(format) ?? 0;
-    if (score > 0 && (!best || score > best[1])) best = [format, score];
+  for (const { name } of TOOL_FORMATS) {
+    const score = scores.get(name) ?? 0;
+    if (score > 0 && (!best || score > best[1])) best = [name, score];
   }
   const tally = [...scores].map(([f, n]) => `${f} ${n}`).join(", ");
   if (best) return { format: best[0], reason: `of the first ${lines.length} lines, these prove a format: ${tally}` };

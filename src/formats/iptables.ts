@@ -1,11 +1,12 @@
-import type { AnalyzerEvent } from "../events.js";
+// Firewall listings: iptables -L, iptables-save / -S and nft list ruleset;
+// their grammars, what proves each, and chains and rules as events.
 import { iptablesLineParser } from "../firewall/grammar.js";
+import { decodeMatch } from "../firewall/match.js";
 import { listedForm } from "../firewall/rulespec.js";
 import { iptablesSaveLineParser } from "../firewall/save-grammar.js";
 import { nftLineParser } from "../firewall/nft-grammar.js";
 import { nftListedForm } from "../firewall/nft-rule.js";
-import type { FirewallLine } from "../firewall/records.js";
-import { lineReader, type FormatReader } from "./reader.js";
+import { asParsed, lineReader, type FormatModule, type FormatReader, type ReaderContext } from "./format.js";
 
 /** The order in which iptables -L prints the built-in chains of any table. */
 const BUILT_IN_ORDER = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
@@ -16,13 +17,11 @@ const BUILT_IN_ORDER = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING
  * starts where the built-in chains start over: `iptables -L; iptables -t nat
  * -L` pasted together) and the analyzer tells the table from its chains.
  */
-export function iptablesReader(
-  input: string,
-  feed: (e: AnalyzerEvent) => void,
-  onRecord: ((line: number, rec: FirewallLine) => void) | undefined,
-  /** The table when the command named it (iptables -t nat -L). */
-  table: string | null = null,
-): FormatReader {
+function iptablesReader(ctx: ReaderContext): FormatReader {
+  const { input, onRecord } = ctx;
+  const feed = (e: Parameters<ReaderContext["sink"]["feed"]>[0]) => ctx.sink.feed(e);
+  // the table, when the command named it (iptables -t nat -L)
+  const table = ctx.hints.table ?? null;
   let chain: string | null = null;
   let position = 0;
   let listing = 0;
@@ -63,7 +62,10 @@ export function iptablesReader(
         text: rec.text,
       });
     }
-    onRecord?.(line, rec.record === "rule" ? { ...rec, chain: rec.chain ?? "INPUT" } : rec);
+    // a rule is printed with its match decoded
+    if (onRecord) {
+      onRecord(line, rec.record === "rule" ? asParsed(rec, { chain: rec.chain ?? "INPUT", match: decodeMatch(rec.prot, rec.target, rec.options) }) : asParsed(rec));
+    }
   });
 }
 
@@ -71,11 +73,14 @@ export function iptablesReader(
  * iptables-save and iptables -S: rule specs, turned into the -L form the
  * evaluator reads. -S lists one table without naming it (filter unless -t).
  */
-export function iptablesSaveReader(input: string, feed: (e: AnalyzerEvent) => void, given: string | null = null): FormatReader {
-  let table: string | null = given;
+function iptablesSaveReader(ctx: ReaderContext): FormatReader {
+  const { input, onRecord } = ctx;
+  const feed = (e: Parameters<ReaderContext["sink"]["feed"]>[0]) => ctx.sink.feed(e);
+  let table: string | null = ctx.hints.table ?? null;
   let listing = 0;
   const positions = new Map<string, number>();
   return lineReader(iptablesSaveLineParser, (line, rec) => {
+    onRecord?.(line, asParsed(rec));
     const at = { input, line };
     if (rec.record === "table") {
       table = rec.table;
@@ -101,7 +106,9 @@ const HOOK_CHAINS: Record<string, string> = {
  * listing of its own (netfilter runs every table's base chains on a hook);
  * ip and ip6 tables keep their families through the addresses their rules carry.
  */
-export function nftReader(input: string, feed: (e: AnalyzerEvent) => void): FormatReader {
+function nftReader(ctx: ReaderContext): FormatReader {
+  const { input, onRecord } = ctx;
+  const feed = (e: Parameters<ReaderContext["sink"]["feed"]>[0]) => ctx.sink.feed(e);
   let family = "ip";
   let table: string | null = null;
   let listing = 0;
@@ -109,6 +116,7 @@ export function nftReader(input: string, feed: (e: AnalyzerEvent) => void): Form
   let chainType: string | null = null;
   let position = 0;
   return lineReader(nftLineParser, (line, rec) => {
+    onRecord?.(line, asParsed(rec));
     const at = { input, line };
     if (rec.record === "table") {
       family = rec.family;
@@ -129,3 +137,43 @@ export function nftReader(input: string, feed: (e: AnalyzerEvent) => void): Form
     }
   });
 }
+
+export const iptables: FormatModule = {
+  name: "iptables",
+  parser: iptablesLineParser,
+  proves(line) {
+    const r = iptablesLineParser.parse(line);
+    if (!r.ok) return false;
+    // "# ..." and "Chain of events:" are prose unless they are iptables' own
+    if (r.value.record === "chain") return /\((?:policy \w+|\d+ references)/.test(line);
+    if (r.value.record === "warning") return /^# Warning: .*(?:iptables|tables present)/.test(line);
+    return true;
+  },
+  weight: 1,
+  reader: iptablesReader,
+};
+
+export const iptablesSave: FormatModule = {
+  name: "iptables-save",
+  parser: iptablesSaveLineParser,
+  proves(line) {
+    // comments alone ("# ...") prove nothing
+    const sv = iptablesSaveLineParser.parse(line);
+    return sv.ok && sv.value.record !== "comment";
+  },
+  weight: 1,
+  reader: iptablesSaveReader,
+};
+
+export const nft: FormatModule = {
+  name: "nft",
+  parser: nftLineParser,
+  proves(line) {
+    // nft's table/chain/hook lines prove it; its rule lines are "any words"
+    const nf = nftLineParser.parse(line);
+    return nf.ok && ["table", "chain", "hook"].includes(nf.value.record);
+  },
+  // a listing has a few of these among many rules
+  weight: 2,
+  reader: nftReader,
+};

@@ -1,10 +1,12 @@
+// strace's output: the grammar, what proves it, and connect() calls as events.
 import { basename } from "node:path";
-import type { AnalyzerEvent } from "../events.js";
 import { StraceCallAssembler } from "../strace/calls.js";
-import { straceLineParser } from "../strace/grammar.js";
+import { StraceScanner } from "../strace/fast.js";
+import { straceGrammar, straceLineParser } from "../strace/grammar.js";
+import type { LineParse } from "../line-parser.js";
 import type { StraceLine } from "../strace/records.js";
 import { SocketTracker } from "../strace/sockets.js";
-import type { FormatReader } from "./reader.js";
+import { asParsed, type FormatModule, type FormatReader, type ReaderContext } from "./format.js";
 
 /** strace -ff -o NAME writes NAME.PID: the pid comes from the file name. */
 export function pidFromFileName(input: string): number | null {
@@ -20,21 +22,33 @@ export function commandFromFileName(input: string): string | null {
   return m && !GENERIC_NAMES.has(m[1]!.toLowerCase()) ? m[1]! : null;
 }
 
-export function straceReader(
-  input: string,
-  feed: (e: AnalyzerEvent) => void,
-  onRecord: ((line: number, rec: StraceLine) => void) | undefined,
-  /** The traced program, when the command line that ran strace names it. */
-  command: string | null = null,
-): FormatReader {
+/** A line the fast path read: parsed, with no record made for it. */
+const SCANNED: LineParse<unknown> = { ok: true, value: undefined };
+
+function reader(ctx: ReaderContext): FormatReader {
+  const { input, sink, onRecord } = ctx;
+  // the traced program, when the command line that ran strace names it
+  const command = ctx.hints.program ?? null;
   let calls: StraceCallAssembler;
-  const sockets = new SocketTracker(feed, () => calls.clock, command ?? commandFromFileName(input));
+  const sockets = new SocketTracker((e) => sink.feed(e), () => calls.clock, command ?? commandFromFileName(input));
   calls = new StraceCallAssembler(input, sockets, pidFromFileName(input));
+  const scanner = new StraceScanner();
   return {
     line(line, text) {
-      const parsed = straceLineParser.parse(text);
+      if (scanner.scan(text)) {
+        // most calls (mmap, read, futex ...) tell nothing about sockets: no record is made for them
+        if (!onRecord && scanner.isCall && !sockets.wants(scanner.name)) {
+          calls.passedCall(scanner.timestamp(), scanner.name);
+          return SCANNED;
+        }
+        const value = scanner.record();
+        onRecord?.(line, parsedRecord(value));
+        calls.line(line, value);
+        return { ok: true, value };
+      }
+      const parsed = straceGrammar.parse(text);
       if (parsed.ok) {
-        onRecord?.(line, parsed.value);
+        onRecord?.(line, parsedRecord(parsed.value));
         calls.line(line, parsed.value);
       }
       return parsed;
@@ -43,3 +57,22 @@ export function straceReader(
     notes: () => [],
   };
 }
+
+/** Arguments are printed as their text. */
+function parsedRecord(rec: StraceLine) {
+  return asParsed(rec, "args" in rec ? { args: rec.args.map((a) => a.text) } : {});
+}
+
+export const strace: FormatModule = {
+  name: "strace",
+  parser: straceLineParser,
+  proves(line) {
+    // any line is "program output" to the strace grammar: it proves nothing
+    const s = straceLineParser.parse(line);
+    if (!s.ok || s.value.record === "program-output") return false;
+    // "--- x ---" is a signal only with a signal's name (ping prints "--- host ping statistics ---")
+    return s.value.record !== "signal" || /--- SIG[A-Z0-9]+ /.test(line);
+  },
+  weight: 1,
+  reader,
+};

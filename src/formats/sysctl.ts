@@ -1,20 +1,17 @@
-import type { AnalyzerEvent } from "../events.js";
+// sysctl output and /proc/sys values: the grammar, what proves it, and settings as events.
 import type { LineParse } from "../line-parser.js";
 import { sysctlLineParser } from "../settings/grammar.js";
 import type { SysctlLine } from "../settings/records.js";
-import type { FormatReader } from "./reader.js";
+import { asParsed, type FormatModule, type FormatReader, type ReaderContext } from "./format.js";
 
 /**
  * sysctl output: settings with their keys; bare values (sysctl -n, cat
  * /proc/sys/...) take the keys the command named, in order.
  */
-export function sysctlReader(
-  input: string,
-  feed: (e: AnalyzerEvent) => void,
-  keys: readonly string[] = [],
-  onRecord?: (line: number, rec: SysctlLine) => void,
-): FormatReader {
-  const pending = [...keys];
+function sysctlReader(ctx: ReaderContext): FormatReader {
+  const { input, onRecord } = ctx;
+  // sysctl -n KEY... and cat /proc/sys/...: the keys of the bare values that follow
+  const pending = [...(ctx.hints.keys ?? [])];
   return {
     line(line, text): LineParse<SysctlLine> {
       const parsed = sysctlLineParser.parse(text);
@@ -31,11 +28,23 @@ export function sysctlReader(
         const at = missing ? pending.indexOf(missing) : -1;
         if (at >= 0) pending.splice(at, 1);
       }
-      onRecord?.(line, rec);
-      if (rec.record === "setting") feed({ type: "setting", at: { input, line }, key: rec.key, value: rec.value });
+      onRecord?.(line, asParsed(rec));
+      if (rec.record === "setting") ctx.sink.feed({ type: "setting", at: { input, line }, key: rec.key, value: rec.value });
       return { ok: true, value: rec };
     },
     end: () => undefined,
     notes: () => [],
   };
 }
+
+export const sysctl: FormatModule = {
+  name: "sysctl",
+  parser: sysctlLineParser,
+  proves(line) {
+    // a bare value means something only after its command
+    const sc = sysctlLineParser.parse(line);
+    return sc.ok && sc.value.record !== "value";
+  },
+  weight: 1,
+  reader: sysctlReader,
+};

@@ -1,11 +1,13 @@
+// tcpdump's text output: the fast path and the grammar, what proves it, and
+// its packets as events (`tcpdiag parse` prints the packets, -v lines joined).
 import { scheduleScore } from "../analyzer/kernel-model.js";
-import type { AnalyzerEvent, TcpdumpEvent } from "../events.js";
+import type { TcpdumpEvent } from "../events.js";
 import type { LineParse } from "../line-parser.js";
 import type { RelativeMode } from "../tcpdump/clock.js";
 import { TcpdumpScanner } from "../tcpdump/fast.js";
-import { tcpdumpLineParser } from "../tcpdump/grammar.js";
-import { TcpdumpAssembler, type QuickTracker, type RelativeReadings } from "../tcpdump/packets.js";
-import type { FormatReader } from "./reader.js";
+import { tcpdumpGrammar, tcpdumpLineParser } from "../tcpdump/grammar.js";
+import { TcpdumpAssembler, type RelativeReadings } from "../tcpdump/packets.js";
+import type { FormatModule, ParsedRecord, ReaderContext } from "./format.js";
 
 // Relative times that never decrease: the reading under which the SYN
 // series look more like Linux schedules (defaults count double) wins. Short series can fit both
@@ -18,37 +20,44 @@ function chooseRelativeMode(readings: RelativeReadings): RelativeMode | null {
   return delta >= sinceFirst ? "delta" : "since-first";
 }
 
+/** tcpdump's own lines, as it prints them (its grammar takes any "N packets ..." as a banner). */
+const TCPDUMP_BANNER =
+  /^(?:\d+ packets? (?:captured|received by filter|dropped by (?:kernel|interface))$|listening on |reading from |tcpdump: )/;
+
 /** A line the fast path read: parsed, with no record made for it. */
 const SCANNED: LineParse<unknown> = { ok: true, value: undefined };
 
-export function tcpdumpReader(
-  input: string,
-  feed: (e: AnalyzerEvent) => void,
-  onEvent: ((e: TcpdumpEvent) => void) | undefined,
-  relativeTimes: RelativeMode | undefined,
-  /** The analyzer's tracker of this input: one-line TCP packets go to it without an event when that is all it needs. */
-  tracker?: QuickTracker,
-): FormatReader {
+/** A packet event as `tcpdiag parse` prints it: the time as printed and in seconds, then the fields. */
+function packetRecord(event: TcpdumpEvent): ParsedRecord {
+  const { at: _at, ...fields } = event;
+  if (!("time" in fields)) return fields;
+  const { time, type, ...rest } = fields;
+  return { type, timestamp: time?.text ?? null, seconds: time?.seconds ?? null, ...rest };
+}
+
+function reader(ctx: ReaderContext) {
+  const { input, sink, onRecord } = ctx;
   const assembler = new TcpdumpAssembler(
     input,
     (event) => {
-      onEvent?.(event);
-      if (event.type !== "banner") feed(event);
+      onRecord?.(event.at.line, packetRecord(event));
+      if (event.type !== "banner") sink.feed(event);
     },
-    relativeTimes ? { relativeMode: relativeTimes } : { chooseRelativeMode },
+    ctx.relativeTimes ? { relativeMode: ctx.relativeTimes } : { chooseRelativeMode },
   );
   const scanner = new TcpdumpScanner();
-  // records are made only when someone watches them (tcpdiag parse)
-  const quick = onEvent === undefined ? tracker : undefined;
+  // one-line TCP packets go to the tracker without an event when that is all
+  // it needs; records are made when someone prints them (tcpdiag parse)
+  const quick = onRecord === undefined ? sink.packets?.(input) : undefined;
   return {
-    line(line, text) {
+    line(line: number, text: string): LineParse<unknown> {
       if (scanner.scan(text)) {
         if (quick && assembler.quick(line, text, scanner, quick)) return SCANNED;
         const value = scanner.record();
         assembler.line(line, value);
         return { ok: true, value };
       }
-      const parsed = tcpdumpLineParser.parse(text);
+      const parsed = tcpdumpGrammar.parse(text);
       if (parsed.ok) assembler.line(line, parsed.value);
       return parsed;
     },
@@ -56,3 +65,18 @@ export function tcpdumpReader(
     notes: () => assembler.notes,
   };
 }
+
+export const tcpdump: FormatModule = {
+  name: "tcpdump",
+  parser: tcpdumpLineParser,
+  // a timestamp and any text is "other traffic" to the tcpdump grammar: it
+  // proves little; a flow, a link header or tcpdump's own lines do
+  proves(line) {
+    const t = tcpdumpLineParser.parse(line);
+    if (!t.ok) return false;
+    if (t.value.record === "banner") return TCPDUMP_BANNER.test(line.trim());
+    return t.value.record === "packet" && !!(t.value.network || t.value.flow || t.value.link);
+  },
+  weight: 1,
+  reader,
+};

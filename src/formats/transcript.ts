@@ -8,7 +8,7 @@ import { commandMeaning, type CommandMeaning } from "../transcript/command.js";
 import { transcriptLineParser } from "../transcript/grammar.js";
 import type { ClientLine, TimeLine, TranscriptLine } from "../transcript/records.js";
 import { formatOfLine, type ToolFormat } from "./detect.js";
-import type { CommandHints } from "./registry.js";
+import type { CommandHints } from "./format.js";
 
 /** A section of the session read by one tool's reader, as an input of its own. */
 export interface SectionSink {

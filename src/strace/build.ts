@@ -4,7 +4,6 @@ import { lineSpans, type Span, type Tree } from "../grammar-support.js";
 import { clockSeconds } from "../time.js";
 import type {
   Arg,
-  ArgPiece,
   ExitLine,
   ProgramOutputLine,
   SignalLine,
@@ -40,15 +39,10 @@ export function group(start: Token, items: (Token | Group)[], end: Token): Group
   return { start, items, end };
 }
 
-function piece(x: Token | Group): ArgPiece {
-  if ("items" in x) return { open: x.start.text as "(" | "[" | "{", items: x.items.map(piece) };
-  return x.text;
-}
-
 function toArgs(values: (Token | Group)[][]): Arg[] {
   // "f()" has one empty value: no arguments
   if (values.length === 1 && values[0]!.length === 0) return [];
-  return values.map((v) => ({ text: flat(v as Tree).trim(), tree: v.map(piece).filter((p) => typeof p !== "string" || p.trim() !== "") }));
+  return values.map((v) => ({ text: flat(v as Tree).trim() }));
 }
 
 // --- results -------------------------------------------------------------------

@@ -27,6 +27,9 @@ export interface ProcessEnd {
 
 export interface CallSink {
   call(c: Syscall): void;
+  /** A whole call of no interest to the sink but for its time (see wants). */
+  passed(name: string, time: EventTime | null): void;
+  wants(name: string): boolean;
   processEnd(e: ProcessEnd): void;
   signal(pid: number | null, at: Evidence, signal: string | null): void;
   programOutput(text: string): void;
@@ -57,6 +60,11 @@ export class StraceCallAssembler {
     /** The pid from an -ff file name ("trace.1234"), for lines without a prefix. */
     private readonly filePid: number | null = null,
   ) {}
+
+  /** A whole call the sink does not want (the fast path read its time and name only). */
+  passedCall(ts: StraceTimestamp | null, name: string): void {
+    this.sink.passed(name, ts ? this.time(ts) : null);
+  }
 
   line(line: number, rec: StraceLine): void {
     const at = { input: this.input, line };

@@ -7,14 +7,10 @@ export interface StraceTimestamp {
   seconds: number;
 }
 
-/** One argument: its text as printed, and its balanced structure. */
+/** One argument: its text as printed (the grammar checks that its brackets pair). */
 export interface Arg {
   text: string;
-  tree: ArgPiece[];
 }
-
-/** A token's text, or a bracketed group ("(", "[" or "{") with its items. */
-export type ArgPiece = string | { open: "(" | "[" | "{"; items: ArgPiece[] };
 
 export interface SyscallResult {
   /** The number returned; null for "?" or a pointer-sized hex value. */

@@ -97,10 +97,19 @@ export class SocketTracker implements CallSink {
   private sawWaits = false;
 
   call(c: Syscall): void {
-    if (c.time) this.lastTime = c.time;
-    if (WAITS.has(c.name)) this.sawWaits = true;
-    const handler = this.handlers[c.name];
-    if (handler) handler(c);
+    this.passed(c.name, c.time);
+    if (this.wants(c.name)) this.handlers[c.name]!(c);
+  }
+
+  /** Whether a call of this name can tell anything about a socket (else passed() is all it takes). */
+  wants(name: string): boolean {
+    return Object.hasOwn(this.handlers, name);
+  }
+
+  /** A call that tells nothing about sockets: only its time, and whether it waits, count. */
+  passed(name: string, time: EventTime | null): void {
+    if (time) this.lastTime = time;
+    if (WAITS.has(name)) this.sawWaits = true;
   }
 
   private readonly handlers: Record<string, (c: Syscall) => void> = {

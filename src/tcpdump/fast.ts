@@ -14,6 +14,7 @@
 // It scans into its own fields first, so that a caller that needs only a few
 // of them (the analyzer on a busy capture) builds no record at all.
 import { SEGMENT_FLAG } from "../events.js";
+import { tooDeep } from "../line-parser.js";
 import { portNumber } from "../ports.js";
 import { KEYWORDS, TOKEN_RULES, type TokenType } from "./lexer.js";
 import type {
@@ -110,9 +111,11 @@ function decimalValue(s: string, i: number, dot: number, end: number): number {
   if (digits > 15) return Number(s.slice(i, end));
   const whole = digitsValue(s, i, dot);
   const frac = digitsValue(s, dot + 1, end);
-  const scale = 10 ** (end - dot - 1);
+  const scale = POW10[end - dot - 1]!;
   return (whole * scale + frac) / scale;
 }
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 
 // --- tokens the scanner cannot tell by hand ---------------------------------------------
 
@@ -173,9 +176,23 @@ function midlineTokens(s: string, i: number, limit: number, watch: string): { to
 // test without groups for the analyzer's hot path, and with groups for the
 // record.
 const IP4 = "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}";
-/** Options without brackets, braces or "|", none empty: 0x20-0x7e but [ ] { | } and the separating ",". */
-const OPTION = "[\\x20-\\x2b\\x2d-\\x5a\\x5c\\x5e-\\x7a\\x7e]+";
+/** A port without a leading zero: the text is then the analyzer's key for it (see plainKey). */
+const PORT = "(?:0|[1-9]\\d{0,4})";
+/**
+ * Options without brackets of any kind or "|", none empty: 0x20-0x7e but ( ) , [ ] { | } (parentheses too: the
+ * grammar's wrapper counts them when it refuses deep nesting).
+ */
+const OPTION = "[\\x20-\\x27\\x2a\\x2b\\x2d-\\x5a\\x5c\\x5e-\\x7a\\x7e]+";
 const OPTION_TEXT = `(?:${OPTION}(?:,${OPTION})*)?`;
+/** Printable ASCII and tab but opening brackets. */
+const NOT_OPENING = "[\\t\\x20-\\x27\\x29-\\x5a\\x5c-\\x7a\\x7c-\\x7e]";
+/**
+ * What tcpdump decoded after "length N", with at most 30 opening brackets:
+ * with "Flags [" and "options [" that keeps the nesting within what the
+ * grammar's wrapper takes (MAX_DEPTH), so that both read the line alike.
+ */
+const APP_TEXT = `(?:${NOT_OPENING}*[([{]){0,30}${NOT_OPENING}*`;
+
 function expressPattern(group: (x: string) => string): RegExp {
   return new RegExp(
     [
@@ -184,11 +201,11 @@ function expressPattern(group: (x: string) => string): RegExp {
       `(?:${group("\\d{2,}")}:${group("\\d\\d")}:${group("\\d\\d(?:\\.\\d+)?")}|${group("\\d+\\.\\d+")}) `,
       `(?:${group("[A-Za-z_][\\w.-]*")} +${group("In|Out|B|M|P")} +)?`,
       `${group("IP6?")} `,
-      `${group(`${group(IP4)}\\.${group("\\d{1,5}")} > ${group(IP4)}\\.${group("\\d{1,5}")}`)}: Flags \\[${group("[A-Za-z.]{1,12}")}\\]`,
+      `${group(`${group(IP4)}\\.${group(PORT)} > ${group(IP4)}\\.${group(PORT)}`)}: Flags \\[${group("[A-Za-z.]{1,12}")}\\]`,
       `(?:, seq ${group("\\d+")}(?::${group("\\d+")})?)?(?:, ack ${group("\\d+")})?(?:, win ${group("\\d+")})?(?:, urg ${group("\\d+")})?`,
       `(?:, options \\[${group(OPTION_TEXT)}\\])?`,
       `, length ${group("\\d+")}`,
-      `(?:(?::(?![0-9a-fA-F:])|[ \\t])${group("[\\t\\x20-\\x7e]*")})?$`,
+      `(?:(?::(?![0-9a-fA-F:])|[ \\t])${group(APP_TEXT)})?$`,
     ].join(""),
   );
 }
@@ -300,7 +317,7 @@ export class TcpdumpScanner {
 
   /** Reads the line into the fields; false when it is not a shape this path takes. */
   scan(s: string): boolean {
-    this.reset(s);
+    this.line = s;
     if (EXPRESS.test(s) && this.express(s)) return true;
     this.reset(s);
     if (s.length === 0 || NOT_PLAIN.test(s)) return false;
@@ -310,11 +327,13 @@ export class TcpdumpScanner {
       // "-#" number, -ttt's single space, or a continuation line's indent
       i = this.prefix(s);
       if (i < 0) return false;
-      if (this.kind === Kind.Continuation) return this.networkPart(s, i);
+      if (this.kind === Kind.Continuation) return !tooDeep(s) && this.networkPart(s, i);
     } else if (isDigit(c0)) {
       i = this.prefix(s);
       if (i < 0) return false;
     }
+    // the grammar refuses brackets nested deeper than any tool prints
+    if (tooDeep(s)) return false;
     this.kind = Kind.Packet;
     i = this.stamp(s, i);
     if (i < 0) return false;
@@ -1167,13 +1186,7 @@ export class TcpdumpScanner {
    * leading zeros, " > "); null otherwise.
    */
   plainKey(): string | null {
-    if (this.expressed) {
-      // a port printed with a leading zero is keyed by its value: not this text
-      const s = this.line;
-      const arrow = s.indexOf(" > ", this.keyStart);
-      if (zeroLed(s, s.lastIndexOf(".", arrow) + 1) || zeroLed(s, s.lastIndexOf(".", this.keyEnd) + 1)) return null;
-      return s.slice(this.keyStart, this.keyEnd);
-    }
+    if (this.expressed) return this.line.slice(this.keyStart, this.keyEnd);
     if (!this.plainArrow || this.srcType === EndpointType.Word || this.dstType === EndpointType.Word) return null;
     if (!numericPort(this.line, this.srcStart, this.srcEnd) || !numericPort(this.line, this.dstStart, this.dstEnd)) return null;
     return this.line.slice(this.srcStart, this.dstEnd);
@@ -1214,11 +1227,6 @@ function flagBits(text: string): number {
   if (text.includes("R")) bits |= FLAG_RST;
   if (text.includes("F")) bits |= FLAG_FIN;
   return bits;
-}
-
-/** Digits at i that start with a 0 and go on. */
-function zeroLed(s: string, i: number): boolean {
-  return s.charCodeAt(i) === 48 && isDigit(s.charCodeAt(i + 1));
 }
 
 /** The endpoint ends in ".PORT", decimal digits without a leading zero. */
