@@ -1,38 +1,101 @@
-// Throughput and memory of `tcpdiag analyze` end to end (read, parse,
-// assemble, analyze), on real tcpdump text: every file tcpdump 4.99.3
-// rendered in ../shared/corpus/tcpdump/rendered, repeated to ~300k lines.
-// Usage: npm run bench [-- ROUNDS]
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+// npm run bench [-- --rounds N] [-- --no-tshark]: every figure of the README's
+// "Speed and memory" section, measured on this machine.
+//
+// For each input: `tcpdiag analyze --json` (and the table for the short mix)
+// against Node's bare readline loop over the same file, run alternately, the
+// median of the rounds; peak RSS of tcpdiag's process; tshark's
+// retransmission analysis of the same packets where tshark is installed. Then
+// 5M lines, and the doubling runs that show no step is quadratic.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { analyzeFiles, tcpdumpLineParser } from "../dist/index.js";
+import { busyFive, cacheDir, doubling, have, mixes, ROOT, straceMillion } from "./inputs.mjs";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const rendered = join(root, "..", "shared", "corpus", "tcpdump", "rendered");
-const rounds = Number(process.argv[2] ?? 5);
+const args = process.argv.slice(2);
+const rounds = Number(args[args.indexOf("--rounds") + 1]) || 3;
+const tshark = !args.includes("--no-tshark") && have("tshark");
+const BIN = join(ROOT, "bin", "tcpdiag.js");
+const RSS = join(ROOT, "bench", "rss.mjs");
+const READLINE = join(ROOT, "bench", "readline.mjs");
 
-const lines = [];
-for (const set of readdirSync(rendered, { withFileTypes: true }).filter((d) => d.isDirectory())) {
-  for (const f of readdirSync(join(rendered, set.name))) {
-    lines.push(...readFileSync(join(rendered, set.name, f), "utf8").split("\n").filter(Boolean));
-  }
+/** Runs a command; wall seconds, and the peak RSS (MiB) a node process reports through rss.mjs. */
+function run(cmd, argv, { node = true } = {}) {
+  const env = node ? { ...process.env, NODE_OPTIONS: `--import=${RSS}` } : process.env;
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, argv, { env, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${argv.join(" ")}: exit ${r.status}\n${r.stderr}`);
+  const rss = /TCPDIAG_BENCH_RSS (\d+)/.exec(String(r.stderr))?.[1];
+  return { seconds, rss: rss ? Number(rss) / 1024 : null };
 }
-const text = `${lines.join("\n")}\n`;
-const file = join(mkdtempSync(join(tmpdir(), "tcpdiag-bench-")), "bench.txt");
-writeFileSync(file, text.repeat(rounds));
-const total = lines.length * rounds;
 
-let t = process.hrtime.bigint();
-for (const l of lines) tcpdumpLineParser.parse(l);
-let s = Number(process.hrtime.bigint() - t) / 1e9;
-console.log(`grammar only: ${lines.length} lines in ${s.toFixed(2)} s = ${Math.round(lines.length / s)} lines/s`);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const lineCount = (file) => {
+  const b = readFileSync(file);
+  let n = 0;
+  for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) n++;
+  return n;
+};
 
-t = process.hrtime.bigint();
-const result = await analyzeFiles([file]);
-s = Number(process.hrtime.bigint() - t) / 1e9;
-const mb = (process.memoryUsage().rss / 2 ** 20).toFixed(0);
-console.log(
-  `analyze end to end: ${total} lines (${(text.length * rounds / 2 ** 20).toFixed(1)} MiB) in ${s.toFixed(2)} s = ${Math.round(total / s)} lines/s; ` +
-    `${result.attempts.length} attempts; rss ${mb} MiB`,
-);
+/** tcpdiag and readline on one file, alternately. */
+function compare(file, tcpdiagArgs) {
+  const ours = [];
+  const bare = [];
+  let rss = 0;
+  for (let k = 0; k < rounds; k++) {
+    bare.push(run(process.execPath, [READLINE, file], { node: false }).seconds);
+    const r = run(process.execPath, [BIN, ...tcpdiagArgs, file]);
+    ours.push(r.seconds);
+    rss = Math.max(rss, r.rss ?? 0);
+  }
+  return { seconds: median(ours), readline: median(bare), rss };
+}
+
+const rows = [];
+const report = (name, lines, m, extra = "") => {
+  rows.push(
+    `| ${name} | ${(lines / 1e6).toFixed(2)}M | ${m.seconds.toFixed(2)} s | ${Math.round(lines / m.seconds).toLocaleString("en")} | ${(m.seconds / m.readline).toFixed(2)}x (${m.readline.toFixed(2)} s) | ${m.rss.toFixed(0)} MiB | ${extra} |`,
+  );
+  console.error(rows[rows.length - 1]);
+};
+
+const dir = cacheDir();
+console.error(`inputs in ${dir} (made once)`);
+const mix = await mixes(dir);
+
+for (const [name, m] of Object.entries(mix)) {
+  const lines = lineCount(m.txt);
+  let extra = "";
+  if (tshark) {
+    const t = run("tshark", ["-r", m.pcap, "-Y", "tcp.analysis.retransmission"], { node: false }).seconds;
+    const ours = compare(m.txt, ["analyze", "--json"]);
+    extra = `tshark ${t.toFixed(1)} s: ${(t / ours.seconds).toFixed(0)}x less`;
+    report(`${name} mix, analyze --json`, lines, ours, extra);
+  } else report(`${name} mix, analyze --json`, lines, compare(m.txt, ["analyze", "--json"]), "tshark not installed");
+}
+report("short mix, analyze (table)", lineCount(mix.short.txt), compare(mix.short.txt, ["analyze"]));
+const strace = straceMillion(dir);
+report("strace, analyze --json", lineCount(strace), compare(strace, ["analyze", "--json"]));
+const five = await busyFive(dir, mix.busy.txt);
+const fiveRun = run(process.execPath, [BIN, "analyze", "--json", five]);
+rows.push(`| busy mix x5, analyze --json | ${(lineCount(five) / 1e6).toFixed(2)}M | ${fiveRun.seconds.toFixed(2)} s | ${Math.round(lineCount(five) / fiveRun.seconds).toLocaleString("en")} | | ${fiveRun.rss.toFixed(0)} MiB | |`);
+console.error(rows[rows.length - 1]);
+
+// twice the attempts, at most twice the time: no step is quadratic in attempts
+const doubled = [];
+const n = 10_000;
+const [small, large] = [await doubling(dir, n), await doubling(dir, 2 * n)];
+for (const kind of ["synOnly", "icmp", "join"]) {
+  const t1 = median(Array.from({ length: rounds }, () => run(process.execPath, [BIN, "analyze", "--json", ...small[kind]]).seconds));
+  const t2 = median(Array.from({ length: rounds }, () => run(process.execPath, [BIN, "analyze", "--json", ...large[kind]]).seconds));
+  doubled.push(`| ${{ synOnly: "SYN only, no answer", icmp: "ICMP errors without -v", join: "strace joined with tcpdump" }[kind]} | ${t1.toFixed(2)} s | ${t2.toFixed(2)} s | ${(t2 / t1).toFixed(2)} |`);
+  console.error(doubled[doubled.length - 1]);
+}
+
+console.log(`| input | lines | analyze | lines/s | vs readline | peak RSS | |
+| --- | --- | --- | --- | --- | --- | --- |
+${rows.join("\n")}
+
+| ${n.toLocaleString("en")} attempts, then ${(2 * n).toLocaleString("en")} | ${n / 1000}k | ${(2 * n) / 1000}k | ratio |
+| --- | --- | --- | --- |
+${doubled.join("\n")}`);

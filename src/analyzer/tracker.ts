@@ -7,6 +7,7 @@
 import { SEGMENT_FLAG, type Address, type IcmpUnreachableEvent, type PacketEvent, type TcpSegmentEvent } from "../events.js";
 import { AttemptState, timed } from "./attempt.js";
 import { MinHeap } from "./heap.js";
+import { UnansweredIndex } from "./unanswered.js";
 import { settleTime } from "./settle.js";
 import { MAX_EVIDENCE_KEPT, REUSE_MEMORY_SECONDS, SAME_SYN_SECONDS } from "./thresholds.js";
 
@@ -43,11 +44,8 @@ export class PacketTracker {
   private readonly open = new Map<string, Side>();
   /** The keys each open attempt is filed under. */
   private readonly keys = new Map<AttemptState, Keys>();
-  /**
-   * Open attempts not yet answered, by client and server address: what an
-   * ICMP error without -v may answer. Built when the first such error comes.
-   */
-  private byHosts: Map<string, Set<AttemptState>> | null = null;
+  /** What an ICMP error without -v may answer; built when the first such error comes. */
+  private unanswered: UnansweredIndex | null = null;
   /** Every attempt not yet decided (open, or replaced on its 4-tuple by a new one but not yet settled). */
   private readonly undecided = new Set<AttemptState>();
   /** When to look at each undecided attempt again; a decided or rescheduled attempt's entry is emptied, not removed. */
@@ -106,7 +104,7 @@ export class PacketTracker {
     this.open.clear();
     this.keys.clear();
     this.entries.clear();
-    this.byHosts = null;
+    this.unanswered = null;
     this.recent.clear();
   }
 
@@ -159,7 +157,7 @@ export class PacketTracker {
       const last = a.synAcks[a.synAcks.length - 1];
       const dup = last?.seconds != null && at.seconds !== null && at.seconds - last.seconds < SAME_SYN_SECONDS;
       if (!dup && a.synAcks.length < MAX_EVIDENCE_KEPT) a.synAcks.push(at);
-      if (a.synAcks.length === 1) this.byHosts?.get(hostsKey(a))?.delete(a);
+      if (a.synAcks.length === 1) this.unanswered?.remove(a);
     } else if (seg.rst) {
       this.reset(seg, a, forward.fromClient);
     } else {
@@ -187,6 +185,7 @@ export class PacketTracker {
     if (existing && existing.sameIsn(seg) && !anotherCapture) {
       if (since !== null && since < SAME_SYN_SECONDS) return;
       if (existing.syns.length < MAX_EVIDENCE_KEPT) existing.syns.push(timed(seg.at, seg.time));
+      if (existing.synAcks.length === 0) this.unanswered?.sent(existing);
       return;
     }
     const attempt = new AttemptState(this.nextId(), seg.at.input, seg.family, copy(seg.src), copy(seg.dst), seg.seq);
@@ -205,7 +204,7 @@ export class PacketTracker {
     this.open.set(key, { attempt, fromClient: true });
     this.open.set(reverse, { attempt, fromClient: false });
     this.keys.set(attempt, { forward: key, reverse });
-    if (this.byHosts) fileByHosts(this.byHosts, attempt);
+    this.unanswered?.sent(attempt);
     this.undecided.add(attempt);
     // looked at again when a first retransmission would have shown
     if (attempt.firstSyn.seconds !== null) this.schedule(attempt, attempt.firstSyn.seconds);
@@ -236,6 +235,7 @@ export class PacketTracker {
     const side = ev.quoted ? this.open.get(tupleKey(ev.quoted.src, ev.quoted.dst)) : undefined;
     const attempt = ev.quoted ? (side?.fromClient ? side.attempt : undefined) : this.latestTo(ev);
     if (!attempt) return;
+    this.unanswered?.answered(attempt);
     attempt.icmpCount++;
     const entry = { at: timed(ev.at, ev.time), event: ev };
     // the first ones and always the latest: the verdict reads the last one
@@ -243,26 +243,11 @@ export class PacketTracker {
     else attempt.icmps[attempt.icmps.length - 1] = entry;
   }
 
-  // Without the quoted packet (-v), an error answers the oldest SYN to that
-  // server still waiting for an answer (the stack answers in order); when
-  // none waits, the attempt that sent a SYN last.
+  // Without the quoted packet (-v), see UnansweredIndex.
   private latestTo(ev: IcmpUnreachableEvent): AttemptState | undefined {
     if (ev.protocol !== null && ev.protocol !== "tcp") return undefined;
-    this.byHosts ??= this.hostsIndex();
-    const there = this.byHosts.get(`${ev.to}|${ev.target.ip}`);
-    if (!there) return undefined;
-    const order = (e: { seconds: number | null; line: number }) => e.seconds ?? e.line;
-    const candidates = [...there].filter((a) => ev.target.port === null || a.server.port === ev.target.port);
-    const lastSyn = (a: AttemptState) => order(a.syns[a.syns.length - 1]!);
-    const waiting = candidates.filter((a) => !a.icmps.some((i) => order(i.at) >= lastSyn(a)));
-    if (waiting.length > 0) return waiting.sort((x, y) => lastSyn(x) - lastSyn(y) || x.id - y.id)[0];
-    return candidates.sort((x, y) => lastSyn(y) - lastSyn(x) || y.id - x.id)[0];
-  }
-
-  private hostsIndex(): Map<string, Set<AttemptState>> {
-    const index = new Map<string, Set<AttemptState>>();
-    for (const a of this.keys.keys()) if (a.synAcks.length === 0) fileByHosts(index, a);
-    return index;
+    this.unanswered ??= new UnansweredIndex(this.keys.keys());
+    return this.unanswered.pick(ev.to, ev.target);
   }
 
   /** Takes the attempt off its 4-tuple (a new attempt has it now); it stays undecided until it settles. */
@@ -272,7 +257,7 @@ export class PacketTracker {
     this.keys.delete(a);
     if (this.open.get(keys.forward)?.attempt === a) this.open.delete(keys.forward);
     if (this.open.get(keys.reverse)?.attempt === a) this.open.delete(keys.reverse);
-    this.byHosts?.get(hostsKey(a))?.delete(a);
+    this.unanswered?.remove(a);
   }
 
   /**
@@ -305,17 +290,6 @@ export class PacketTracker {
   }
 
   private remembered = 0;
-}
-
-function fileByHosts(index: Map<string, Set<AttemptState>>, a: AttemptState): void {
-  const key = hostsKey(a);
-  const there = index.get(key);
-  if (there) there.add(a);
-  else index.set(key, new Set([a]));
-}
-
-function hostsKey(a: AttemptState): string {
-  return `${a.client.ip}|${a.server.ip}`;
 }
 
 function seconds(seg: TcpSegmentEvent): number | null {
