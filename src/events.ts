@@ -45,9 +45,6 @@ export interface TcpSegmentEvent {
   fin: boolean;
   seq: number | null;
   ack: number | null;
-  win: number | null;
-  length: number | null;
-  options: string[] | null;
   /** -q prints no flags: such segments cannot open or answer an attempt. */
   quiet: boolean;
 }

@@ -10,7 +10,9 @@ import { describe, expect, it } from "vitest";
 import { fastStraceLine } from "../src/strace/fast.js";
 import { straceGrammar } from "../src/strace/grammar.js";
 import type { StraceLine } from "../src/strace/records.js";
-import { fastTcpdumpLine } from "../src/tcpdump/fast.js";
+import { fastTcpdumpLine, TcpdumpScanner } from "../src/tcpdump/fast.js";
+import { expressEvent, recordEvent } from "../src/tcpdump/packets.js";
+import type { PacketLine } from "../src/tcpdump/records.js";
 import { tcpdumpGrammar } from "../src/tcpdump/grammar.js";
 import type { TcpdumpLine } from "../src/tcpdump/records.js";
 import { CORPUS_TCPDUMP, FIXTURES, SHARED } from "./helpers/paths.js";
@@ -101,6 +103,25 @@ describe("tcpdump fast path against the grammar", () => {
   });
 });
 
+
+describe("tcpdump express lane's events", () => {
+  it("are the events the records give, for every express line of the fixtures, the corpus and mutations", () => {
+    const scanner = new TcpdumpScanner();
+    const at = { input: "x", line: 1 };
+    let express = 0;
+    const disagree: string[] = [];
+    const seeds = [...linesOf([...fixtureFiles, ...rendered])];
+    for (const line of [...seeds, ...mutations(seeds.filter((l) => l.trim() !== ""), 20_000, 5)]) {
+      if (!scanner.scan(line) || !scanner.isExpress) continue;
+      express++;
+      const fast = expressEvent(at, 1, "time-of-day", scanner);
+      const slow = recordEvent(at, 1, "time-of-day", scanner.record() as PacketLine);
+      if (!isDeepStrictEqual(fast, slow)) disagree.push(`${line}\n  ${JSON.stringify(fast)}\n  ${JSON.stringify(slow)}`);
+    }
+    expect(disagree).toEqual([]);
+    expect(express).toBeGreaterThan(20_000);
+  });
+});
 
 // --- strace -----------------------------------------------------------------------
 

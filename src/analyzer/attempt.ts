@@ -41,6 +41,11 @@ export class AttemptState {
   decided = false;
   /** When the tracker looks at it next (input clock): the key of its live entry in the tracker's heap. */
   settleAt = Infinity;
+  /** Answered by a SYN-ACK, the client's ACK not yet seen: the tracker's fast path must show it that ACK. */
+  awaitingAck = false;
+  /** The tracker's: the keys it is filed under while open (client's side first), and its entry in the tracker's heap. */
+  keys: { forward: string; reverse: string } | null = null;
+  settleEntry: { attempt: AttemptState | null } | null = null;
 
   constructor(
     readonly id: number,

@@ -73,35 +73,34 @@ const MAX_EVIDENCE = 20;
 interface Finding {
   code: DiagnosisCode;
   attempt: AttemptReport;
-  message: string;
+  /** Made only for the first attempt of a diagnosis: the others share it. */
+  message: () => string;
 }
 
 function why(report: AttemptReport, state: PacketFacts | undefined): Finding[] {
-  const where = describeTuple(report.client, report.server);
-  const f = (code: DiagnosisCode, message: string): Finding => ({ code, attempt: report, message });
+  const where = () => describeTuple(report.client, report.server);
+  const f = (code: DiagnosisCode, message: string | (() => string)): Finding => ({
+    code,
+    attempt: report,
+    message: typeof message === "string" ? () => message : message,
+  });
   const out: Finding[] = [];
   switch (report.outcome) {
     case "timeout":
       out.push(
         // spacing that fits no schedule needs two SYNs (a client's words alone show none)
         report.inferred.schedule === "no-fit" && report.syn.sent > 1
-          ? f("SPACING_FITS_NO_KERNEL", `${where}: ${report.summary}`)
-          : f(
-              "SYN_TIMEOUT",
-              `${where}: ${report.summary}. Nothing answered the SYNs: a firewall DROP rule, a filtering router or a host that is down discards them silently.`,
+          ? f("SPACING_FITS_NO_KERNEL", () => `${where()}: ${report.summary}`)
+          : f("SYN_TIMEOUT", () => `${where()}: ${report.summary}. Nothing answered the SYNs: a firewall DROP rule, a filtering router or a host that is down discards them silently.`,
             ),
       );
       break;
     case "refused":
       out.push(
         !state || state.refusedByRst
-          ? f(
-              "CONNECTION_REFUSED",
-              `${where}: ${report.summary}. Nothing listens on port ${report.server.port} of ${report.server.ip}, or a firewall rejects with tcp-reset.`,
+          ? f("CONNECTION_REFUSED", () => `${where()}: ${report.summary}. Nothing listens on port ${report.server.port} of ${report.server.ip}, or a firewall rejects with tcp-reset.`,
             )
-          : f(
-              "PORT_UNREACHABLE",
-              `${where}: ${report.summary}. A closed TCP port answers with RST, not ICMP: an ICMP port unreachable usually comes from a firewall REJECT rule (its default reject-with).`,
+          : f("PORT_UNREACHABLE", () => `${where()}: ${report.summary}. A closed TCP port answers with RST, not ICMP: an ICMP port unreachable usually comes from a firewall REJECT rule (its default reject-with).`,
             ),
       );
       break;
@@ -109,45 +108,39 @@ function why(report: AttemptReport, state: PacketFacts | undefined): Finding[] {
       out.push(unreachableFinding(report, state, where));
       break;
     case "app-timeout":
-      out.push(f("APP_GAVE_UP", `${where}: ${report.summary}.`));
+      out.push(f("APP_GAVE_UP", () => `${where()}: ${report.summary}.`));
       break;
     case "in-progress":
       // a socket-table row alone is said by SYN_SENT_SNAPSHOT
       if (report.syn.sent === 0) break;
-      out.push(f("CAPTURE_ENDS_DURING_RETRIES", `${where}: ${report.summary}; capture for longer to see how it ends.`));
+      out.push(f("CAPTURE_ENDS_DURING_RETRIES", () => `${where()}: ${report.summary}; capture for longer to see how it ends.`));
       break;
     case "reset":
-      out.push(f("CONNECTION_RESET", `${where}: ${report.summary}.`));
+      out.push(f("CONNECTION_RESET", () => `${where()}: ${report.summary}.`));
       break;
     default:
       break;
   }
   if ((report.outcome === "established" || report.outcome === "reset") && report.syn.retransmits > 0) {
     out.push(
-      f(
-        "SLOW_HANDSHAKE",
-        `${where}: ${report.summary}: SYNs or their SYN-ACKs were lost or dropped before one got through (a firewall rule that changed, a full listen queue, or packet loss).`,
+      f("SLOW_HANDSHAKE", () => `${where()}: ${report.summary}: SYNs or their SYN-ACKs were lost or dropped before one got through (a firewall rule that changed, a full listen queue, or packet loss).`,
       ),
     );
   }
   if (state?.synAcksIgnored) {
     out.push(
-      f(
-        "SYNACK_IGNORED",
-        `${where}: the server answered with SYN-ACKs, but the client kept retransmitting its SYN: the SYN-ACKs were dropped on the client's side (a firewall on the client host, or a wrong route back).`,
+      f("SYNACK_IGNORED", () => `${where()}: the server answered with SYN-ACKs, but the client kept retransmitting its SYN: the SYN-ACKs were dropped on the client's side (a firewall on the client host, or a wrong route back).`,
       ),
     );
   } else if (report.synAck.retransmits > 0) {
     out.push(
-      f(
-        "SYNACK_RETRANSMITS",
-        `${where}: the server sent its SYN-ACK ${report.synAck.sent} times: the client's ACK did not reach it (dropped on the way or by a firewall on the server), or the server's accept queue was full.`,
+      f("SYNACK_RETRANSMITS", () => `${where()}: the server sent its SYN-ACK ${report.synAck.sent} times: the client's ACK did not reach it (dropped on the way or by a firewall on the server), or the server's accept queue was full.`,
       ),
     );
   }
   if (state && state.reusedPortOf !== null) {
     out.push(
-      f("PORT_REUSED", `${where}: a new SYN with another sequence number reuses the 4-tuple of attempt ${state.reusedPortOf}.`),
+      f("PORT_REUSED", () => `${where()}: a new SYN with another sequence number reuses the 4-tuple of attempt ${state.reusedPortOf}.`),
     );
   }
   return out;
@@ -155,14 +148,14 @@ function why(report: AttemptReport, state: PacketFacts | undefined): Finding[] {
 
 const REASON_OF_ERRNO: Record<string, string> = { EACCES: "admin-prohibited-v6", ENETUNREACH: "net" };
 
-function unreachableFinding(report: AttemptReport, state: PacketFacts | undefined, where: string): Finding {
+function unreachableFinding(report: AttemptReport, state: PacketFacts | undefined, where: () => string): Finding {
   const reason = state?.lastIcmpReason ?? REASON_OF_ERRNO[report.errno ?? ""];
   const firewall =
     "A firewall REJECT rule sends this (icmp-host-prohibited, icmp-admin-prohibited or icmp6-adm-prohibited).";
   const message = (code: DiagnosisCode, extra: string): Finding => ({
     code,
     attempt: report,
-    message: `${where}: ${report.summary}. ${extra}`,
+    message: () => `${where()}: ${report.summary}. ${extra}`,
   });
   switch (reason) {
     case "host-prohibited":
@@ -204,7 +197,7 @@ export class Diagnoser {
     for (const finding of why(report, facts)) {
       const key = `${finding.code}|${describeAddress(report.server)}`;
       let group = this.groups.get(key);
-      if (!group) this.groups.set(key, (group = { code: finding.code, first: finding.message, attempts: [], evidence: [] }));
+      if (!group) this.groups.set(key, (group = { code: finding.code, first: finding.message(), attempts: [], evidence: [] }));
       group.attempts.push(report.id);
       for (const e of report.sources) {
         if (group.evidence.length >= MAX_EVIDENCE) break;

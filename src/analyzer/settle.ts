@@ -17,8 +17,11 @@ export const QUIET_AFTER_LAST_SYN = nextSynDeadline(0, RTO_MAX);
 export function settleTime(a: AttemptState): number {
   if (a.lastActivity === null) return Infinity;
   if (a.synAcks.length > 0) {
-    // answered: it ends with the connection (both FINs), or when it goes quiet
-    return a.lastActivity + (a.finFromClient && a.finFromServer ? FIN_LINGER_SECONDS : IDLE_SECONDS);
+    // answered: it ends with the connection (both FINs); an established one is
+    // open until then (or the input's end), however quiet; a handshake that
+    // never completed is over when it goes quiet
+    if (a.finFromClient && a.finFromServer) return a.lastActivity + FIN_LINGER_SECONDS;
+    return a.handshakeAck ? Infinity : a.lastActivity + IDLE_SECONDS;
   }
   // unanswered, or answered by ICMP errors the socket may not have taken
   const last = a.syns[a.syns.length - 1]!.seconds;

@@ -5,16 +5,14 @@
 // (settleTime). Memory holds the attempts still open and a small record per
 // attempt; segments themselves are not kept.
 import { SEGMENT_FLAG, type Address, type IcmpUnreachableEvent, type PacketEvent, type TcpSegmentEvent } from "../events.js";
+import { KEY_PRINTS, keyPrint, tupleKey } from "../tuple-key.js";
 import { AttemptState, timed } from "./attempt.js";
 import { MinHeap } from "./heap.js";
 import { UnansweredIndex } from "./unanswered.js";
 import { settleTime } from "./settle.js";
 import { MAX_EVIDENCE_KEPT, REUSE_MEMORY_SECONDS, SAME_SYN_SECONDS } from "./thresholds.js";
 
-/** How the analyzer keys a 4-tuple; the tcpdump fast path reads the same text off the line. */
-export function tupleKey(src: Address, dst: Address): string {
-  return `${src.ip}.${src.port} > ${dst.ip}.${dst.port}`;
-}
+export { tupleKey };
 
 export interface InputFacts {
   /** The latest time seen in the input: the capture ran at least until then. */
@@ -31,26 +29,18 @@ interface Side {
   fromClient: boolean;
 }
 
-/** An open attempt's two keys. */
-interface Keys {
-  forward: string;
-  reverse: string;
-}
 
 const { SYN: SEG_SYN, ACK: SEG_ACK, RST: SEG_RST, FIN: SEG_FIN } = SEGMENT_FLAG;
 
 export class PacketTracker {
   /** Both directions of every open attempt's 4-tuple. */
   private readonly open = new Map<string, Side>();
-  /** The keys each open attempt is filed under. */
-  private readonly keys = new Map<AttemptState, Keys>();
   /** What an ICMP error without -v may answer; built when the first such error comes. */
   private unanswered: UnansweredIndex | null = null;
   /** Every attempt not yet decided (open, or replaced on its 4-tuple by a new one but not yet settled). */
   private readonly undecided = new Set<AttemptState>();
   /** When to look at each undecided attempt again; a decided or rescheduled attempt's entry is emptied, not removed. */
   private readonly settles = new MinHeap<{ attempt: AttemptState | null }>();
-  private readonly entries = new Map<AttemptState, { attempt: AttemptState | null }>();
   /** 4-tuples decided lately: a new SYN there with another ISN is a reused port. */
   private readonly recent = new Map<string, { id: number; isn: number | null; until: number }>();
   readonly facts: InputFacts = { lastSeconds: null, droppedByKernel: 0, quietSegments: 0 };
@@ -79,22 +69,25 @@ export class PacketTracker {
   }
 
   /**
-   * A segment known only by its 4-tuple key, flags and time (the fast path):
-   * true when that is all it takes (no SYN, RST or FIN, nothing of the
-   * attempt waits for it); false when the caller must feed the whole event.
+   * A segment known only by its flags, time and the print of its 4-tuple's
+   * key (the fast path): true when that is all it takes, which is so for most
+   * of a capture (data and ACKs of established connections); false when the
+   * caller must feed the whole event: a SYN, RST or FIN, or an ACK that may
+   * complete a handshake (one waits with that print).
    */
-  quick(key: string, flags: number, seconds: number): boolean {
+  quick(flags: number, seconds: number, print: number): boolean {
     if ((flags & (SEG_SYN | SEG_RST | SEG_FIN)) !== 0) return false;
-    const side = this.open.get(key);
-    if (side === undefined) {
-      this.tick(seconds);
-      return true;
-    }
-    const a = side.attempt;
-    if (side.fromClient && a.synAcks.length > 0 && (flags & SEG_ACK) !== 0 && a.handshakeAck === null) return false;
+    if ((flags & SEG_ACK) !== 0 && this.awaitingAck[print]! > 0) return false;
     this.tick(seconds);
-    a.lastActivity = seconds;
     return true;
+  }
+
+  /** Prints of the keys of attempts that got a SYN-ACK and wait for the client's ACK (a counting filter). */
+  private readonly awaitingAck = new Int32Array(KEY_PRINTS);
+
+  private awaiting(a: AttemptState, key: string, on: boolean): void {
+    this.awaitingAck[keyPrint(key)]! += on ? 1 : -1;
+    a.awaitingAck = on;
   }
 
   /** The input is over: every attempt not yet decided is decided now, in the order they began. */
@@ -102,8 +95,6 @@ export class PacketTracker {
     const rest = [...this.undecided].sort((x, y) => x.id - y.id);
     for (const a of rest) this.settle(a, false);
     this.open.clear();
-    this.keys.clear();
-    this.entries.clear();
     this.unanswered = null;
     this.recent.clear();
   }
@@ -116,7 +107,7 @@ export class PacketTracker {
       const a = this.settles.pop()!.attempt;
       // an entry the attempt was rescheduled from, or one of an attempt decided since
       if (a === null) continue;
-      this.entries.delete(a);
+      a.settleEntry = null;
       const at = settleTime(a);
       if (at > now) this.schedule(a, at);
       else this.settle(a, true);
@@ -129,14 +120,13 @@ export class PacketTracker {
     if (!Number.isFinite(at)) return;
     a.settleAt = at;
     const entry = { attempt: a };
-    this.entries.set(a, entry);
+    a.settleEntry = entry;
     this.settles.push(at, entry);
   }
 
   private unschedule(a: AttemptState): void {
-    const entry = this.entries.get(a);
-    if (entry) entry.attempt = null;
-    this.entries.delete(a);
+    if (a.settleEntry) a.settleEntry.attempt = null;
+    a.settleEntry = null;
   }
 
   private segment(seg: TcpSegmentEvent, key: string): void {
@@ -157,11 +147,17 @@ export class PacketTracker {
       const last = a.synAcks[a.synAcks.length - 1];
       const dup = last?.seconds != null && at.seconds !== null && at.seconds - last.seconds < SAME_SYN_SECONDS;
       if (!dup && a.synAcks.length < MAX_EVIDENCE_KEPT) a.synAcks.push(at);
-      if (a.synAcks.length === 1) this.unanswered?.remove(a);
+      if (a.synAcks.length === 1) {
+        this.unanswered?.remove(a);
+        if (a.handshakeAck === null) this.awaiting(a, a.keys!.forward, true);
+      }
     } else if (seg.rst) {
       this.reset(seg, a, forward.fromClient);
     } else {
-      if (forward.fromClient && a.synAcks.length > 0 && seg.ackFlag && !a.handshakeAck) a.handshakeAck = timed(seg.at, seg.time);
+      if (forward.fromClient && a.synAcks.length > 0 && seg.ackFlag && !a.handshakeAck) {
+        a.handshakeAck = timed(seg.at, seg.time);
+        if (a.awaitingAck) this.awaiting(a, key, false);
+      }
       if (seg.fin) this.fin(a, forward.fromClient);
     }
   }
@@ -203,7 +199,7 @@ export class PacketTracker {
     const reverse = tupleKey(seg.dst, seg.src);
     this.open.set(key, { attempt, fromClient: true });
     this.open.set(reverse, { attempt, fromClient: false });
-    this.keys.set(attempt, { forward: key, reverse });
+    attempt.keys = { forward: key, reverse };
     this.unanswered?.sent(attempt);
     this.undecided.add(attempt);
     // looked at again when a first retransmission would have shown
@@ -246,15 +242,16 @@ export class PacketTracker {
   // Without the quoted packet (-v), see UnansweredIndex.
   private latestTo(ev: IcmpUnreachableEvent): AttemptState | undefined {
     if (ev.protocol !== null && ev.protocol !== "tcp") return undefined;
-    this.unanswered ??= new UnansweredIndex(this.keys.keys());
+    this.unanswered ??= new UnansweredIndex([...this.undecided].filter((a) => a.keys !== null));
     return this.unanswered.pick(ev.to, ev.target);
   }
 
   /** Takes the attempt off its 4-tuple (a new attempt has it now); it stays undecided until it settles. */
   private detach(a: AttemptState): void {
-    const keys = this.keys.get(a);
+    const keys = a.keys;
     if (!keys) return;
-    this.keys.delete(a);
+    if (a.awaitingAck) this.awaiting(a, keys.forward, false);
+    a.keys = null;
     if (this.open.get(keys.forward)?.attempt === a) this.open.delete(keys.forward);
     if (this.open.get(keys.reverse)?.attempt === a) this.open.delete(keys.reverse);
     this.unanswered?.remove(a);
@@ -269,7 +266,7 @@ export class PacketTracker {
     if (a.decided) return;
     a.decided = true;
     this.unschedule(a);
-    const key = this.keys.get(a)?.forward;
+    const key = a.keys?.forward;
     this.detach(a);
     this.undecided.delete(a);
     if (byTime && key !== undefined) this.remember(a, key);

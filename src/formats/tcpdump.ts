@@ -2,6 +2,7 @@
 // its packets as events (`tcpdiag parse` prints the packets, -v lines joined).
 import { scheduleScore } from "../analyzer/kernel-model.js";
 import type { TcpdumpEvent } from "../events.js";
+import type { PacketLine } from "../tcpdump/records.js";
 import type { LineParse } from "../line-parser.js";
 import type { RelativeMode } from "../tcpdump/clock.js";
 import { TcpdumpScanner } from "../tcpdump/fast.js";
@@ -27,20 +28,26 @@ const TCPDUMP_BANNER =
 /** A line the fast path read: parsed, with no record made for it. */
 const SCANNED: LineParse<unknown> = { ok: true, value: undefined };
 
-/** A packet event as `tcpdiag parse` prints it: the time as printed and in seconds, then the fields. */
-function packetRecord(event: TcpdumpEvent): ParsedRecord {
+/**
+ * A packet event as `tcpdiag parse` prints it: the time as printed and in
+ * seconds, then the fields; a TCP segment also with the window, length and
+ * options its packet line printed (the analyzer has no use for them).
+ */
+function packetRecord(event: TcpdumpEvent, packet: PacketLine | undefined): ParsedRecord {
   const { at: _at, ...fields } = event;
   if (!("time" in fields)) return fields;
   const { time, type, ...rest } = fields;
-  return { type, timestamp: time?.text ?? null, seconds: time?.seconds ?? null, ...rest };
+  const seg = event.type === "tcp" && packet?.flow?.payload.kind === "tcp" ? packet.flow.payload : null;
+  const more = seg ? { win: seg.win, length: seg.length, options: seg.options } : {};
+  return { type, timestamp: time?.text ?? null, seconds: time?.seconds ?? null, ...rest, ...more };
 }
 
 function reader(ctx: ReaderContext) {
   const { input, sink, onRecord } = ctx;
   const assembler = new TcpdumpAssembler(
     input,
-    (event) => {
-      onRecord?.(event.at.line, packetRecord(event));
+    (event, packet) => {
+      onRecord?.(event.at.line, packetRecord(event, packet));
       if (event.type !== "banner") sink.feed(event);
     },
     ctx.relativeTimes ? { relativeMode: ctx.relativeTimes } : { chooseRelativeMode },

@@ -15,6 +15,7 @@
 // of them (the analyzer on a busy capture) builds no record at all.
 import { SEGMENT_FLAG } from "../events.js";
 import { tooDeep } from "../line-parser.js";
+import { keyPrint, keyPrintAt } from "../tuple-key.js";
 import { portNumber } from "../ports.js";
 import { KEYWORDS, TOKEN_RULES, type TokenType } from "./lexer.js";
 import type {
@@ -240,6 +241,17 @@ const enum EndpointType {
   Word,
 }
 
+/** An express line's TCP segment, as the analyzer's event carries it (see expressSegment). */
+export interface ExpressSegment {
+  src: { ip: string; port: number };
+  dst: { ip: string; port: number };
+  flags: string;
+  seq: number | null;
+  ack: number | null;
+  /** As printed. */
+  timestamp: string;
+}
+
 const { SYN: FLAG_SYN, ACK: FLAG_ACK, RST: FLAG_RST, FIN: FLAG_FIN } = SEGMENT_FLAG;
 
 const FLAG_LETTERS = /^(?:[FSRPUWEe.]+|none)$/;
@@ -389,6 +401,8 @@ export class TcpdumpScanner {
     const end = this.expressTime(s, i);
     // the grammar's -tttt stamp is a date and a clock
     if (end < 0 || (date >= 0 && this.tsKind === "epoch")) return false;
+    this.tsStart = date >= 0 ? date : i;
+    this.tsEnd = end;
     if (date >= 0) {
       this.tsKind = "date";
       this.tsSeconds += Date.UTC(digitsValue(s, date, date + 4), digitsValue(s, date + 5, date + 7) - 1, digitsValue(s, date + 8, date + 10)) / 1000;
@@ -438,6 +452,41 @@ export class TcpdumpScanner {
     this.tsKind = "clock";
     this.tsSeconds = whole * 3600 + ((s.charCodeAt(m) - 48) * 10 + s.charCodeAt(m + 1) - 48) * 60 + seconds;
     return end;
+  }
+
+  /**
+   * The TCP segment of an express line as an event's fields, without its
+   * record: what expressRecord() puts in the record's flow and payload, read
+   * by position (the pattern fixed the order and form of every piece).
+   */
+  expressSegment(): ExpressSegment {
+    const s = this.line;
+    const { keyStart, keyEnd } = this;
+    const flagsEnd = s.indexOf("]", keyEnd + 9);
+    let i = flagsEnd + 1;
+    let seq: number | null = null;
+    let ack: number | null = null;
+    if (s.startsWith(", seq ", i)) {
+      i = skipDigits(s, i + 6);
+      seq = scannedValue(s, i);
+      if (s.charCodeAt(i) === COLON) i = skipDigits(s, i + 1);
+    }
+    if (s.startsWith(", ack ", i)) {
+      i = skipDigits(s, i + 6);
+      ack = scannedValue(s, i);
+    }
+    // the ports are the digits before " > " and before the key's end
+    const dstPort = portStart(s, keyEnd);
+    const arrow = s.indexOf(" > ", keyStart);
+    const srcPort = portStart(s, arrow);
+    return {
+      src: { ip: s.slice(keyStart, srcPort - 1), port: digitsValue(s, srcPort, arrow) },
+      dst: { ip: s.slice(arrow + 3, dstPort - 1), port: digitsValue(s, dstPort, keyEnd) },
+      flags: s.slice(keyEnd + 9, flagsEnd),
+      seq,
+      ack,
+      timestamp: s.slice(this.tsStart, this.tsEnd),
+    };
   }
 
   private expressRecord(m: RegExpExecArray): PacketLine {
@@ -1175,6 +1224,11 @@ export class TcpdumpScanner {
 
   // --- what the analyzer reads without a record ----------------------------------------------
 
+  /** The express lane took the line (expressSegment() may be read). */
+  get isExpress(): boolean {
+    return this.expressed;
+  }
+
   /** A one-line TCP packet with its flags (not -q), as most of a capture is. */
   get isTcpPacket(): boolean {
     return this.kind === Kind.Packet && this.payload === PayloadKind.Tcp;
@@ -1185,6 +1239,13 @@ export class TcpdumpScanner {
    * straight from the line when it is printed that way (numeric ports, no
    * leading zeros, " > "); null otherwise.
    */
+  /** The print of plainKey() (see src/tuple-key.ts), without making the key; -1 when there is no plain key. */
+  plainKeyPrint(): number {
+    if (this.expressed) return keyPrintAt(this.line, this.keyStart, this.keyEnd);
+    const key = this.plainKey();
+    return key === null ? -1 : keyPrint(key);
+  }
+
   plainKey(): string | null {
     if (this.expressed) return this.line.slice(this.keyStart, this.keyEnd);
     if (!this.plainArrow || this.srcType === EndpointType.Word || this.dstType === EndpointType.Word) return null;
@@ -1235,6 +1296,20 @@ function numericPort(s: string, start: number, end: number): boolean {
   while (i > start && isDigit(s.charCodeAt(i))) i--;
   if (s.charCodeAt(i) !== DOT || i === end - 1) return false;
   return s.charCodeAt(i + 1) !== 48 || i + 2 === end;
+}
+
+/** Where the digits of a port that ends at `end` begin. */
+function portStart(s: string, end: number): number {
+  let i = end;
+  while (isDigit(s.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+/** The number whose digits end at `end` (they start after the blank, ":" or "." before them), as Number() reads it. */
+function scannedValue(s: string, end: number): number {
+  let start = end;
+  while (isDigit(s.charCodeAt(start - 1))) start--;
+  return end - start <= 15 ? digitsValue(s, start, end) : Number(s.slice(start, end));
 }
 
 function digitsValueOrNumber(s: string, i: number, end: number): number {

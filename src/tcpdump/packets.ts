@@ -35,7 +35,7 @@ const CLOCK_KIND: Record<Timestamp["kind"], ClockKind> = {
 
 /** The tracker's side of quick(): see PacketTracker.quick and segmentWithKey. */
 export interface QuickTracker {
-  quick(key: string, flags: number, seconds: number): boolean;
+  quick(flags: number, seconds: number, print: number): boolean;
   segmentWithKey(ev: TcpSegmentEvent, key: string): void;
 }
 
@@ -78,7 +78,8 @@ export class TcpdumpAssembler {
 
   constructor(
     private readonly input: string,
-    private readonly emit: (event: TcpdumpEvent) => void,
+    /** Each event, with the packet it was made of (for `tcpdiag parse`, which prints the segment's other fields too). */
+    private readonly emit: (event: TcpdumpEvent, packet?: PacketLine) => void,
     private readonly options: AssemblerOptions = {},
   ) {
     this.clock = new InputClock(options.relativeMode ?? "since-first");
@@ -117,17 +118,19 @@ export class TcpdumpAssembler {
   quick(line: number, text: string, scanner: TcpdumpScanner, tracker: QuickTracker): boolean {
     const kind = scanner.tsKind;
     if (!scanner.isTcpPacket || kind === null || (kind === "relative" && !this.relativeDecided)) return false;
-    const key = scanner.plainKey();
-    if (key === null) return false;
+    const print = scanner.plainKeyPrint();
+    if (print < 0) return false;
     // like line(): the packet before this one is complete now
     this.flush();
     this.lastQuick = text;
     const seconds = this.clock.secondsOf(kind, scanner.tsSeconds);
-    if (tracker.quick(key, scanner.flagBits, seconds)) return true;
-    const rec = scanner.record() as PacketLine;
-    const flow = rec.flow!;
-    const time = { text: rec.timestamp!.text, seconds, clock: CLOCK_KIND[kind] };
-    tracker.segmentWithKey(tcpEvent({ input: this.input, line }, time, familyOf(rec, flow), flow, flow.payload as TcpSegment), key);
+    if (tracker.quick(scanner.flagBits, seconds, print)) return true;
+    const key = scanner.plainKey()!;
+    const at = { input: this.input, line };
+    const event = scanner.isExpress
+      ? expressEvent(at, seconds, CLOCK_KIND[kind], scanner)
+      : recordEvent(at, seconds, CLOCK_KIND[kind], scanner.record() as PacketLine);
+    tracker.segmentWithKey(event, key);
     return true;
   }
 
@@ -217,16 +220,16 @@ export class TcpdumpAssembler {
   private emitPacket(at: Evidence, packet: PacketLine, quoted: Flow | null, time: EventTime | null): void {
     const flow = packet.flow;
     if (!flow) {
-      this.emit({ type: "other-packet", at, time });
+      this.emit({ type: "other-packet", at, time }, packet);
       return;
     }
     const family = familyOf(packet, flow);
     if (flow.payload.kind === "tcp") {
-      this.emit(tcpEvent(at, time, family, flow, flow.payload));
+      this.emit(tcpEvent(at, time, family, flow, flow.payload), packet);
     } else if (flow.payload.kind === "icmp-unreachable" && !isPathMtu(flow.payload)) {
-      this.emit(icmpEvent(at, time, family, flow, flow.payload, quoted));
+      this.emit(icmpEvent(at, time, family, flow, flow.payload, quoted), packet);
     } else {
-      this.emit({ type: "other-packet", at, time });
+      this.emit({ type: "other-packet", at, time }, packet);
     }
   }
 }
@@ -259,11 +262,40 @@ function tcpEvent(
     fin: seg.flags.includes("F"),
     seq: seg.seq,
     ack: seg.ack,
-    win: seg.win,
-    length: seg.length,
-    options: seg.options,
     quiet: seg.quiet,
   };
+}
+
+/**
+ * The event of an express line (see TcpdumpScanner.expressSegment): the one
+ * tcpEvent() makes of its record (test/fast-path.test.ts compares them).
+ */
+export function expressEvent(at: Evidence, seconds: number, clock: ClockKind, scanner: TcpdumpScanner): TcpSegmentEvent {
+  const seg = scanner.expressSegment();
+  const flags = seg.flags;
+  return {
+    type: "tcp",
+    at,
+    time: { text: seg.timestamp, seconds, clock },
+    // express lines name the network: IP6 is IPv6 (see familyOf)
+    family: scanner.network === "IP6" ? "ipv6" : "ipv4",
+    src: seg.src,
+    dst: seg.dst,
+    flags,
+    syn: flags.includes("S"),
+    ackFlag: flags.includes("."),
+    rst: flags.includes("R"),
+    fin: flags.includes("F"),
+    seq: seg.seq,
+    ack: seg.ack,
+    quiet: false,
+  };
+}
+
+/** The event tcpEvent() makes of a one-line packet record (for the test of expressEvent). */
+export function recordEvent(at: Evidence, seconds: number, clock: ClockKind, rec: PacketLine): TcpSegmentEvent {
+  const flow = rec.flow!;
+  return tcpEvent(at, { text: rec.timestamp!.text, seconds, clock }, familyOf(rec, flow), flow, flow.payload as TcpSegment);
 }
 
 /** The record's endpoint as an event's address: itself when it has no service name (records are not kept). */
