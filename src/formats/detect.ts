@@ -1,4 +1,5 @@
 // Which format an input is, from its first lines (content, not file name).
+import { isExpressLine } from "../tcpdump/fast.js";
 import { transcriptLineParser } from "../transcript/grammar.js";
 import type { ToolFormat } from "./format.js";
 import { TOOL_FORMATS } from "./registry.js";
@@ -29,12 +30,15 @@ export interface Detection {
 }
 
 export function detectFormat(lines: readonly string[]): Detection {
-  const prompts = lines.filter(isPrompt).length;
+  // tcpdump's common packet lines prove tcpdump and nothing else: the other proofs are not tried on them
+  const express = lines.map(isExpressLine);
+  const prompts = lines.filter((l, i) => !express[i] && isPrompt(l)).length;
   if (prompts > 0) return { format: "transcript", reason: `${prompts} shell prompt${prompts === 1 ? "" : "s"} in the first ${lines.length} lines: a terminal session, split into sections at its prompts` };
   const scores = new Map<ToolFormat, number>();
-  for (const line of lines) {
-    for (const f of TOOL_FORMATS) if (f.proves(line)) scores.set(f.name, (scores.get(f.name) ?? 0) + f.weight);
-  }
+  lines.forEach((line, i) => {
+    if (express[i]) scores.set("tcpdump", (scores.get("tcpdump") ?? 0) + 1);
+    else for (const f of TOOL_FORMATS) if (f.proves(line)) scores.set(f.name, (scores.get(f.name) ?? 0) + f.weight);
+  });
   // the highest score; on a tie, the earlier in TOOL_FORMATS
   let best: [ToolFormat, number] | null = null;
   for (const { name } of TOOL_FORMATS) {

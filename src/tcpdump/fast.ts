@@ -1375,6 +1375,15 @@ function dotCount(s: string): number {
 
 const scanner = new TcpdumpScanner();
 
+/**
+ * A line in the express lane's shape: a TCP packet line as tcpdump prints it
+ * by default. No other tool's lines look like it (test/detect.test.ts shows
+ * no other format's proof takes one), so detection counts it for tcpdump alone.
+ */
+export function isExpressLine(line: string): boolean {
+  return scanner.scan(line) && scanner.isExpress;
+}
+
 /** The fast path as a function: the grammar's record for the line, or null. */
 export function fastTcpdumpLine(line: string): TcpdumpLine | null {
   return scanner.scan(line) ? scanner.record() : null;
