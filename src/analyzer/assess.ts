@@ -57,7 +57,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     process: null,
     firewall: null,
     inferred: noInference("no-fit"),
-    start: { input: first.input, line: first.line, timestamp: first.text },
+    start: { input: first.input, line: first.line, timestamp: a.startText },
     summary: "",
     sources: a.sources(),
   };

@@ -5,8 +5,6 @@ import type { Address, ClockKind, EventTime, Evidence, Family, IcmpUnreachableEv
 export interface TimedEvidence extends Evidence {
   /** Seconds on the input's clock; null when the input has no timestamps (-t). */
   seconds: number | null;
-  /** The timestamp as printed. */
-  text: string | null;
   clock: ClockKind;
 }
 
@@ -55,6 +53,8 @@ export class AttemptState {
     readonly server: Address,
     /** Initial sequence number; null when the log elided it ("seq <seq num>"). */
     readonly isn: number | null,
+    /** The first SYN's timestamp as printed. */
+    readonly startText: string | null,
   ) {}
 
   get firstSyn(): TimedEvidence {
@@ -76,30 +76,22 @@ export class AttemptState {
     return seg.ack === (this.isn + 1) % 2 ** 32;
   }
 
-  /** Every line that is evidence for this attempt, in input order. */
+  /** Every line that is evidence for this attempt, in input order (all of one input). */
   sources(): Evidence[] {
-    const all = [
-      ...this.syns,
-      ...this.synAcks,
-      ...this.icmps.map((i) => i.at),
-      ...[this.refusedBy, this.handshakeAck, this.resetBy].filter((e): e is TimedEvidence => e !== null),
-    ];
-    const seen = new Set<string>();
-    return all
-      .sort((a, b) => (a.input === b.input ? a.line - b.line : a.input < b.input ? -1 : 1))
-      .filter((e) => {
-        const key = `${e.input}:${e.line}`;
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      })
-      .map((e) => ({ input: e.input, line: e.line }));
+    const all: TimedEvidence[] = [...this.syns, ...this.synAcks];
+    for (const i of this.icmps) all.push(i.at);
+    for (const e of [this.refusedBy, this.handshakeAck, this.resetBy]) if (e !== null) all.push(e);
+    all.sort((a, b) => a.line - b.line);
+    const out: Evidence[] = [];
+    for (const e of all) if (out.length === 0 || out[out.length - 1]!.line !== e.line) out.push({ input: e.input, line: e.line });
+    return out;
   }
+
 }
 
 /** Evidence with its time; one shape for all (no spread), so that they share a hidden class. */
 export function timed(at: Evidence, time: EventTime | null): TimedEvidence {
   return time
-    ? { input: at.input, line: at.line, seconds: time.seconds, text: time.text, clock: time.clock }
-    : { input: at.input, line: at.line, seconds: null, text: null, clock: null };
+    ? { input: at.input, line: at.line, seconds: time.seconds, clock: time.clock }
+    : { input: at.input, line: at.line, seconds: null, clock: null };
 }

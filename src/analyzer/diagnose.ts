@@ -11,6 +11,7 @@ import type { SettingFinding } from "./settings-evidence.js";
 import type { InputFacts } from "./tracker.js";
 import { synAcksIgnored } from "./assess.js";
 import { describeAddress, describeTuple } from "./words.js";
+import { detach } from "../strings.js";
 
 /** A finding made outside the per-attempt catalogue (socket tables, firewall listings). */
 export type OtherFinding = SocketFinding | FirewallFinding | ClientFinding | SettingFinding;
@@ -68,7 +69,8 @@ export const DIAGNOSIS_CODES = {
 
 export type DiagnosisCode = keyof typeof DIAGNOSIS_CODES;
 
-const MAX_EVIDENCE = 20;
+/** Evidence lines a diagnosis keeps: the first attempts' (a busy capture has thousands of diagnoses, each with thousands of lines). */
+const MAX_EVIDENCE = 10;
 
 interface Finding {
   code: DiagnosisCode;
@@ -197,7 +199,7 @@ export class Diagnoser {
     for (const finding of why(report, facts)) {
       const key = `${finding.code}|${describeAddress(report.server)}`;
       let group = this.groups.get(key);
-      if (!group) this.groups.set(key, (group = { code: finding.code, first: finding.message(), attempts: [], evidence: [] }));
+      if (!group) this.groups.set(detach(key), (group = { code: finding.code, first: detach(finding.message()), attempts: [], evidence: [] }));
       group.attempts.push(report.id);
       for (const e of report.sources) {
         if (group.evidence.length >= MAX_EVIDENCE) break;

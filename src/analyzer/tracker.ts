@@ -9,6 +9,7 @@ import { KEY_PRINTS, keyPrint, tupleKey } from "../tuple-key.js";
 import { AttemptState, timed } from "./attempt.js";
 import { MinHeap } from "./heap.js";
 import { UnansweredIndex } from "./unanswered.js";
+import { detach } from "../strings.js";
 import { settleTime } from "./settle.js";
 import { MAX_EVIDENCE_KEPT, REUSE_MEMORY_SECONDS, SAME_SYN_SECONDS } from "./thresholds.js";
 
@@ -184,7 +185,7 @@ export class PacketTracker {
       if (existing.synAcks.length === 0) this.unanswered?.sent(existing);
       return;
     }
-    const attempt = new AttemptState(this.nextId(), seg.at.input, seg.family, copy(seg.src), copy(seg.dst), seg.seq);
+    const attempt = new AttemptState(this.nextId(), seg.at.input, seg.family, copy(seg.src), copy(seg.dst), seg.seq, seg.time ? detach(seg.time.text) : null);
     if (existing) {
       if (!anotherCapture) attempt.reusedPortOf = existing.id;
       // the 4-tuple now belongs to the new attempt; the old one is decided when it settles
@@ -196,10 +197,11 @@ export class PacketTracker {
     }
     attempt.syns.push(timed(seg.at, seg.time));
     attempt.lastActivity = seconds(seg);
-    const reverse = tupleKey(seg.dst, seg.src);
-    this.open.set(key, { attempt, fromClient: true });
+    const forward = detach(key);
+    const reverse = detach(tupleKey(seg.dst, seg.src));
+    this.open.set(forward, { attempt, fromClient: true });
     this.open.set(reverse, { attempt, fromClient: false });
-    attempt.keys = { forward: key, reverse };
+    attempt.keys = { forward, reverse };
     this.unanswered?.sent(attempt);
     this.undecided.add(attempt);
     // looked at again when a first retransmission would have shown
@@ -294,5 +296,5 @@ function seconds(seg: TcpSegmentEvent): number | null {
 }
 
 function copy(a: Address): Address {
-  return { ip: a.ip, port: a.port };
+  return { ip: detach(a.ip), port: a.port };
 }
