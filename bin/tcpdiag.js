@@ -20,6 +20,7 @@ try {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     columns: process.stdout.columns,
+    stderrIsTerminal: process.stderr.isTTY === true,
   });
 } catch (err) {
   // a bug of tcpdiag's own: one line, not a stack trace

@@ -4,7 +4,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
 import { expandSources, stdinSource, type InputSource } from "./input.js";
-import { runPipeline, type PipelineOptions, type PipelineResult, type UnparsedLine } from "./pipeline.js";
+import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
+import { progressLine } from "./report/progress.js";
 import { JsonReportWriter } from "./report/json.js";
 import { TableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
@@ -17,6 +18,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   stdin?: NodeJS.ReadableStream;
   columns?: number;
+  /** stderr is a terminal: large inputs show their progress there. */
+  stderrIsTerminal?: boolean;
 }
 
 /** yargs drops a lone "-" from positionals: it stands in for it until the files are named. */
@@ -132,14 +135,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         // attempts go to the report as they are decided: the JSON is written as it comes, the table keeps what it lists
         const json = args.json ? new JsonReportWriter(io.stdout) : null;
         const table = json ? null : new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all });
+        const progress = io.stderrIsTerminal ? progressLine(io.stderr) : null;
         const result = await withInterrupt(async (signal) =>
           runPipeline(sources, {
             signal,
             ...formats,
             ...(relative ? { relativeTimes: relative as RelativeMode } : {}),
             onAttempt: (a) => (json ? json.attempt(a) : table!.attempt(a)),
+            ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
           }),
         );
+        progress?.done();
         exitCode = inputProblems(result, io);
         if (json) json.end(result);
         else io.stdout(table!.render(result));
@@ -159,7 +165,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           exitCode = EXIT.USAGE;
           return;
         }
-        const write = (o: Record<string, unknown>) => io.stdout(`${JSON.stringify(o)}\n`);
+        // one JSON object per line, handed on in pieces of about 64 KiB
+        let pending = "";
+        const write = (o: Record<string, unknown>) => {
+          pending += `${JSON.stringify(o)}\n`;
+          if (pending.length >= 1 << 16) flush();
+        };
+        const flush = () => {
+          if (pending) io.stdout(pending);
+          pending = "";
+        };
         const sources = await sourcesFor(args.files, io);
         // records only, printed as they are read: no attempt is built, memory stays flat
         const result = await withInterrupt((signal) =>
@@ -171,6 +186,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             onUnparsed: (u: UnparsedLine) => write({ input: u.input, line: u.line, type: "unparsed", reason: u.reason, text: u.text }),
           }),
         );
+        flush();
         exitCode = inputProblems(result, io);
       },
     )

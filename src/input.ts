@@ -25,6 +25,8 @@ export interface InputSource {
   /** As the user named it: a path, or "-" for standard input. */
   name: string;
   open(): Promise<Readable>;
+  /** Its size in bytes, once open() knows it (files); for progress. */
+  size?: number;
   /** Found in a folder the user named: a binary file there is skipped with a note, not an error. */
   inFolder?: string;
 }
@@ -32,7 +34,7 @@ export interface InputSource {
 export function fileSource(path: string): InputSource {
   return {
     name: path,
-    async open() {
+    async open(this: InputSource) {
       let info;
       try {
         info = await stat(path);
@@ -41,6 +43,7 @@ export function fileSource(path: string): InputSource {
         throw new InputError(path, code === "ENOENT" ? "no such file" : `cannot read (${code ?? "error"})`);
       }
       if (info.isDirectory()) throw new InputError(path, "is a directory");
+      this.size = info.size;
       // large reads: fewer chunks to hand over
       return createReadStream(path, { highWaterMark: 1 << 20 });
     },
@@ -113,8 +116,8 @@ export async function readLines(
   source: InputSource,
   onLine: (line: number, text: string) => void,
   signal?: AbortSignal,
-  /** Called after each chunk with the bytes read so far (progress). */
-  onBytes?: (bytes: number) => void,
+  /** Called after each chunk with the bytes and lines read so far (progress). */
+  onBytes?: (bytes: number, lines: number) => void,
 ): Promise<ReadStats> {
   const stream = await source.open();
   const stats: ReadStats = { lines: 0, crlfLines: 0, invalidUtf8Lines: 0, overlong: [], bytes: 0 };
@@ -155,7 +158,7 @@ export async function readLines(
         if (nl < 0) {
           if (!skipping) carry = Buffer.concat([carry, buf]);
           if (carry.length > MAX_LINE_BYTES) overlong();
-          onBytes?.(stats.bytes);
+          onBytes?.(stats.bytes, stats.lines);
           continue;
         }
         if (!skipping) {
@@ -177,7 +180,7 @@ export async function readLines(
         if (carry.length > MAX_LINE_BYTES) overlong();
       }
       buf = EMPTY;
-      onBytes?.(stats.bytes);
+      onBytes?.(stats.bytes, stats.lines);
     }
     if (carry && !skipping) emit(carry, 0, carry.length);
   } catch (err) {

@@ -38,6 +38,14 @@ export interface InputSummary {
   warnings: string[];
 }
 
+export interface Progress {
+  input: string;
+  bytes: number;
+  /** The input's size, when it is a file. */
+  size: number | null;
+  lines: number;
+}
+
 export interface UnparsedLine {
   input: string;
   line: number;
@@ -61,6 +69,8 @@ export interface PipelineOptions {
    * with them.
    */
   onAttempt?: (report: AttemptReport) => void;
+  /** How far the reading is: called as each chunk of an input is read. */
+  onProgress?: (p: Progress) => void;
   /** false: read and parse only (tcpdiag parse): no attempts are built. */
   analyze?: boolean;
   signal?: AbortSignal;
@@ -312,6 +322,7 @@ async function readInput(
       if (++heldText >= DETECTION_LINES) decide();
     },
     options.signal,
+    options.onProgress && ((bytes, lines) => options.onProgress!({ input: source.name, bytes, size: source.size ?? null, lines })),
   );
   if (!reader) decide();
   const done = reader as unknown as FormatReader | TranscriptReader;
