@@ -52,16 +52,13 @@ export function grammarLineParser<R>(
   };
 }
 
-/** No tool prints brackets nested this deep; deeper nesting makes Earley parsing explode. */
-export const MAX_DEPTH = 32;
-
-/** At least MAX_DEPTH + 1 opening brackets: only then can the nesting be too deep (a cheap test first). */
-const MANY_OPENERS = new RegExp(`^(?:[^([{]*[([{]){${MAX_DEPTH + 1}}`);
-
-/** Brackets nested deeper than the grammars take: such a line is refused, by the fast paths as by the grammars. */
-export function tooDeep(line: string): boolean {
-  return MANY_OPENERS.test(line) && bracketDepth(line) > MAX_DEPTH;
-}
+/**
+ * No tool prints brackets nested this deep; deeper nesting makes Earley
+ * parsing explode, so the grammar is not run on such a line. This guards the
+ * parser's resources, it is not syntax: a fast path that reads such a line
+ * in linear time gives the record the grammar's parse would.
+ */
+const MAX_DEPTH = 32;
 
 function bracketDepth(line: string): number {
   let depth = 0;

@@ -9,8 +9,6 @@
 // Arguments are scanned token by token where a token may hold brackets or
 // commas of its own (strings, /* comments */, <decorations>), as the lexer
 // reads them, so that brackets pair and commas split exactly as in the grammar.
-import { tooDeep } from "../line-parser.js";
-import { clockSeconds } from "../time.js";
 import type { Arg, StraceLine, StraceTimestamp, SyscallResult } from "./records.js";
 
 const SP = 32, TAB = 9, COMMA = 44, DQUOTE = 34, LT = 60, SLASH = 47, DASH = 45, PLUS = 43;
@@ -21,10 +19,15 @@ const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122
 const isIdentChar = (c: number) => isIdentStart(c) || isDigit(c);
 const isWs = (c: number) => c === SP || c === TAB;
 
-/** A character the lexer may read otherwise (or not at all): such lines go to the grammar. */
-const NOT_PLAIN = /[^\t\x20-\x7e]/;
 
 const sticky = (source: string) => new RegExp(source, "y");
+/**
+ * Characters that open, close or split nothing and start no token that could;
+ * nor blanks the lexer cannot read (any \s but space and tab).
+ */
+const BORING = sticky(String.raw`[^"<\/\-+()\[\]{},\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+`);
+/** Whitespace the lexer has no token for (outside strings, decorations and comments the line is then not the grammar's). */
+const UNREADABLE = /[^\S \t]/;
 // the lexer's tokens (grammar/strace.ne) that may hold brackets, commas or blanks
 const STRING = sticky(String.raw`"(?:[^"\\]|\\.)*"(?:\.\.\.)?`);
 const DURATION = sticky(String.raw`<\d+\.\d+>`);
@@ -33,8 +36,6 @@ const RESUMED = sticky(String.raw`<\.\.\. ([\w]+) resumed>`);
 const UNAVAILABLE = sticky(String.raw`<unavailable>`);
 const DECOR = sticky(String.raw`<(?:->|<[^<>]*>|[^<>])*>`);
 const COMMENT = sticky(String.raw`\/\*.*?\*\/`);
-const BRACKET_PID = sticky(String.raw`\[pid +(\d+)\] ?`);
-const PID_NUM = sticky(String.raw`(\d+) +(?=\S)`);
 const CLOCK = sticky(String.raw`\d{2}:\d{2}:\d{2}(?:\.\d+)?`);
 const DECIMAL = sticky(String.raw`\d+\.\d+`);
 const HEX = sticky(String.raw`0x[0-9a-fA-F]+`);
@@ -44,6 +45,12 @@ const DIGITS = sticky(String.raw`\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+|0x[0-9a-fA
 function at(re: RegExp, s: string, i: number): RegExpExecArray | null {
   re.lastIndex = i;
   return re.exec(s);
+}
+
+/** Where the token of this pattern that starts at i ends, or -1 (no match array is made). */
+function endOf(re: RegExp, s: string, i: number): number {
+  re.lastIndex = i;
+  return re.test(s) ? re.lastIndex : -1;
 }
 
 function skipWs(s: string, i: number): number {
@@ -65,36 +72,47 @@ interface Scanned {
  * ...>" at the top level), split at top-level commas; null where the grammar
  * would read the line otherwise.
  */
-function scanArgs(s: string, i: number, allowUnfinished: boolean): Scanned | null {
+function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): Scanned | null {
+  // region: scan i..region as a whole (balanced text), not up to the call's ")"
+  const end = region < 0 ? s.length : region;
   const args: number[] = [];
   const stack: number[] = [];
+  // without the word "strace" on the line, identifiers and numbers need no reading: runs of
+  // characters that cannot open or close anything are skipped at once
+  const plain = !s.includes("strace");
   let start = i;
   let k = i;
-  while (k < s.length) {
+  while (k < end) {
+    if (plain) {
+      const e = endOf(BORING, s, k);
+      if (e > 0) k = Math.min(e, end);
+      if (k >= end) break;
+    }
     const c = s.charCodeAt(k);
     switch (c) {
       case DQUOTE: {
-        const m = at(STRING, s, k);
-        k = m ? k + m[0].length : k + 1; // an unpaired quote is a token of its own
+        const e = endOf(STRING, s, k);
+        k = e > 0 ? e : k + 1; // an unpaired quote is a token of its own
         continue;
       }
       case LT: {
         // tokens the grammar does not take inside arguments end the fast path here
-        if (at(DURATION, s, k) || at(RESUMED, s, k) || at(UNAVAILABLE, s, k)) return null;
-        const u = at(UNFINISHED, s, k);
-        if (u) {
+        if (endOf(DURATION, s, k) > 0 || endOf(RESUMED, s, k) > 0 || endOf(UNAVAILABLE, s, k) > 0) return null;
+        const u = endOf(UNFINISHED, s, k);
+        if (u > 0 && region >= 0) return null;
+        if (u > 0) {
           // the first half of a call ends the line (blanks aside)
-          if (!allowUnfinished || stack.length > 0 || skipWsEnd(s, k + u[0].length) < 0) return null;
+          if (!allowUnfinished || stack.length > 0 || skipWsEnd(s, u) < 0) return null;
           args.push(start, k);
           return { end: k, args, unfinished: true };
         }
-        const d = at(DECOR, s, k);
-        k = d ? k + d[0].length : k + 1;
+        const d = endOf(DECOR, s, k);
+        k = d > 0 ? d : k + 1;
         continue;
       }
       case SLASH: {
-        const m = at(COMMENT, s, k);
-        k = m ? k + m[0].length : k + 1;
+        const e = endOf(COMMENT, s, k);
+        k = e > 0 ? e : k + 1;
         continue;
       }
       case DASH:
@@ -114,6 +132,7 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean): Scanned | nul
         break;
       case RPAREN:
         if (stack.length === 0) {
+          if (region >= 0) return null;
           args.push(start, k);
           return { end: k, args, unfinished: false };
         }
@@ -130,8 +149,9 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean): Scanned | nul
         }
         break;
       default:
+        if (UNREADABLE.test(s[k]!)) return null;
         if (isDigit(c)) {
-          k += at(DIGITS, s, k)![0].length;
+          k = endOf(DIGITS, s, k);
           continue;
         }
         if (isIdentStart(c)) {
@@ -145,7 +165,8 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean): Scanned | nul
     }
     k++;
   }
-  return null;
+  // a token that runs past the region's end means the lexer reads the region otherwise
+  return region >= 0 && stack.length === 0 && k === end ? { end, args, unfinished: false } : null;
 }
 
 /** The end of the line if only blanks follow i, else -1. */
@@ -196,16 +217,16 @@ function result(s: string, i: number): Result | null {
       detail ??= s.slice(n + 1, close - 1);
       k = close;
     } else if (c === LT) {
-      const u = at(UNAVAILABLE, s, n);
-      if (u) {
+      const u = endOf(UNAVAILABLE, s, n);
+      if (u > 0) {
         unavailable = true;
-        k = n + u[0].length;
+        k = u;
         continue;
       }
-      const d = at(DURATION, s, n);
+      const d = endOf(DURATION, s, n);
       // the duration is the last thing on the line
-      if (!d || skipWsEnd(s, n + d[0].length) < 0) return null;
-      duration = Number(d[0].slice(1, -1));
+      if (d < 0 || skipWsEnd(s, d) < 0) return null;
+      duration = Number(s.slice(n + 1, d - 1));
       break;
     } else return null;
   }
@@ -223,19 +244,19 @@ function returnValue(s: string, i: number): { value: number | null; text: string
   const j = negative ? i + 1 : i;
   if (!isDigit(s.charCodeAt(j))) return null;
   // the lexer's clock, decimal and hex tokens come before number
-  if (at(CLOCK, s, j) || at(DECIMAL, s, j)) return null;
-  const hex = at(HEX, s, j);
-  if (hex) return negative ? null : { value: null, text: hex[0], decoration: null, end: j + hex[0].length };
+  if (endOf(CLOCK, s, j) > 0 || endOf(DECIMAL, s, j) > 0) return null;
+  const hex = endOf(HEX, s, j);
+  if (hex > 0) return negative ? null : { value: null, text: s.slice(j, hex), decoration: null, end: hex };
   let e = j;
   while (isDigit(s.charCodeAt(e))) e++;
   const digits = s.slice(j, e);
   let decoration: string | null = null;
   if (!negative && s.charCodeAt(e) === LT) {
-    if (at(DURATION, s, e) || at(UNFINISHED, s, e) || at(RESUMED, s, e) || at(UNAVAILABLE, s, e)) return null;
-    const d = at(DECOR, s, e);
-    if (!d) return null;
-    decoration = d[0];
-    e += d[0].length;
+    if (endOf(DURATION, s, e) > 0 || endOf(UNFINISHED, s, e) > 0 || endOf(RESUMED, s, e) > 0 || endOf(UNAVAILABLE, s, e) > 0) return null;
+    const d = endOf(DECOR, s, e);
+    if (d < 0) return null;
+    decoration = s.slice(e, d);
+    e = d;
   }
   return { value: Number(digits) * (negative ? -1 : 1), text: negative ? `-${digits}` : digits, decoration, end: e };
 }
@@ -246,6 +267,34 @@ function balancedEnd(s: string, i: number): number {
   return inner ? inner.end + 1 : -1;
 }
 
+function digits(s: string, i: number, end: number): number {
+  let v = 0;
+  for (; i < end; i++) v = v * 10 + s.charCodeAt(i) - 48;
+  return v;
+}
+
+/**
+ * "HH:MM:SS[.frac]" at start..end in seconds, as clockSeconds() computes it:
+ * the seconds "SS.frac" are one division of exact integers, which rounds as
+ * Number() does.
+ */
+function clockValue(s: string, start: number, end: number): number {
+  const seconds = end - (start + 6) <= 16 ? decimal(s, start + 6, end) : Number(s.slice(start + 6, end));
+  return digits(s, start, start + 2) * 3600 + digits(s, start + 3, start + 5) * 60 + seconds;
+}
+
+const POW10 = Array.from({ length: 17 }, (_, k) => 10 ** k);
+
+function decimal(s: string, i: number, end: number): number {
+  if (end === i + 2) return digits(s, i, end);
+  const scale = POW10[end - i - 3]!;
+  return (digits(s, i, i + 2) * scale + digits(s, i + 3, end)) / scale;
+}
+
+type Kind = "syscall" | "unfinished" | "resumed" | "tail" | "exit" | "signal" | "marker" | "message";
+
+const UNFINISHED_TEXT = "<unfinished ...>";
+
 export class StraceScanner {
   line = "";
   pid: number | null = null;
@@ -255,25 +304,37 @@ export class StraceScanner {
   /** Where the call's name is, and what kind of line it is. */
   private nameStart = 0;
   private nameEnd = 0;
-  private kind: "syscall" | "unfinished" | "resumed" = "syscall";
+  private kind: Kind = "syscall";
   private resumedName = "";
   private scanned: Scanned | null = null;
   private res: Result | null = null;
+  /** exit, signal and message lines: their values. */
+  private exit: { kind: "exited" | "killed"; code: number | null; signal: string | null } | null = null;
+  private textStart = 0;
+  private textEnd = 0;
 
   /** Reads the line into the fields; false when it is not a shape this path takes. */
   scan(s: string): boolean {
     this.line = s;
-    // the grammar refuses brackets nested deeper than any tool prints
-    if (s.length === 0 || NOT_PLAIN.test(s) || tooDeep(s)) return false;
+    this.pid = null;
+    this.stampKind = null;
+    if (s.length === 0) return false;
+    const c0 = s.charCodeAt(0);
+    // the end of a call another line cut: ") = 0", ", arg) = 0"
+    if (c0 === RPAREN || c0 === COMMA) return this.tail(s);
+    if (c0 === SP && this.marker(s)) return true;
     let i = this.prefix(s);
     if (i < 0) return false;
     i = this.stamp(s, i);
     if (i < 0) return false;
     const c = s.charCodeAt(i);
     if (c === LT) return this.resumed(s, i);
+    if (c === PLUS) return this.exitLine(s, i);
+    if (c === DASH) return this.signal(s, i);
     if (!isIdentStart(c)) return false;
     let e = i + 1;
     while (isIdentChar(s.charCodeAt(e))) e++;
+    if (s.charCodeAt(e) === 58 && e - i === 6 && s.startsWith("strace", i)) return this.message(s, i);
     if (s.charCodeAt(e) !== LPAREN) return false;
     this.nameStart = i;
     this.nameEnd = e;
@@ -301,21 +362,118 @@ export class StraceScanner {
     return this.res !== null;
   }
 
+  /** ") = 11 <0.000014>" or ", arg) = 0": the end of a call whose line was cut. */
+  private tail(s: string): boolean {
+    let close = 0;
+    if (s.charCodeAt(0) === COMMA) {
+      const scanned = scanArgs(s, 1, false);
+      if (!scanned) return false;
+      this.scanned = scanned;
+      close = scanned.end;
+    } else this.scanned = { end: 0, args: [0, 0], unfinished: false };
+    this.kind = "tail";
+    this.res = result(s, close + 1);
+    return this.res !== null;
+  }
+
+  /** " <unfinished ...>" after a cut call. */
+  private marker(s: string): boolean {
+    let i = 0;
+    while (s.charCodeAt(i) === SP) i++;
+    if (!s.startsWith(UNFINISHED_TEXT, i) || skipWsEnd(s, i + UNFINISHED_TEXT.length) < 0) return false;
+    this.kind = "marker";
+    return true;
+  }
+
+  /** "+++ exited with 1 +++", "+++ killed by SIGINT +++", "+++ killed by SIGSEGV (core dumped) +++". */
+  private exitLine(s: string, i: number): boolean {
+    if (!s.startsWith("+++", i) || !isWs(s.charCodeAt(i + 3))) return false;
+    let k = skipWs(s, i + 3);
+    let exit: StraceScanner["exit"];
+    if (word(s, k, "exited")) {
+      k = skipWs(s, k + 6);
+      if (!word(s, k, "with")) return false;
+      k = skipWs(s, k + 4);
+      const e = skipDigitsOnly(s, k);
+      if (e === k || !isWs(s.charCodeAt(e))) return false;
+      exit = { kind: "exited", code: Number(s.slice(k, e)), signal: null };
+      k = e;
+    } else if (word(s, k, "killed")) {
+      k = skipWs(s, k + 6);
+      if (!word(s, k, "by")) return false;
+      k = skipWs(s, k + 2);
+      let e = k;
+      if (!isIdentStart(s.charCodeAt(e))) return false;
+      while (isIdentChar(s.charCodeAt(e))) e++;
+      exit = { kind: "killed", code: null, signal: s.slice(k, e) };
+      k = e;
+      if (isWs(s.charCodeAt(k)) && s.charCodeAt(skipWs(s, k)) === LPAREN) {
+        const p = skipWs(s, k);
+        if (!s.startsWith("(core", p) || !isWs(s.charCodeAt(p + 5))) return false;
+        const d = skipWs(s, p + 5);
+        if (!s.startsWith("dumped)", d)) return false;
+        k = d + 7;
+      }
+    } else return false;
+    if (!isWs(s.charCodeAt(k))) return false;
+    k = skipWs(s, k);
+    if (!s.startsWith("+++", k) || skipWsEnd(s, k + 3) < 0) return false;
+    this.kind = "exit";
+    this.exit = exit;
+    return true;
+  }
+
+  /** "--- SIGCHLD {si_signo=SIGCHLD, ...} ---". */
+  private signal(s: string, i: number): boolean {
+    if (!s.startsWith("---", i) || !isWs(s.charCodeAt(i + 3))) return false;
+    const innerStart = skipWs(s, i + 3);
+    // the closing "---", blanks before it, nothing but blanks after it
+    let end = s.length;
+    while (isWs(s.charCodeAt(end - 1))) end--;
+    const close = end - 3;
+    if (close <= innerStart || !s.startsWith("---", close) || !isWs(s.charCodeAt(close - 1))) return false;
+    let innerEnd = close;
+    while (isWs(s.charCodeAt(innerEnd - 1))) innerEnd--;
+    if (innerEnd <= innerStart || !scanArgs(s, innerStart, false, innerEnd)) return false;
+    this.kind = "signal";
+    this.textStart = innerStart;
+    this.textEnd = innerEnd;
+    return true;
+  }
+
+  /** "strace: Process 123 attached" (strace's own words, after any prefix and time). */
+  private message(s: string, i: number): boolean {
+    // blanks at the end could belong to the message or to the line: the grammar reads them both ways
+    if (isWs(s.charCodeAt(s.length - 1)) || UNREADABLE.test(s)) return false;
+    this.kind = "message";
+    this.textStart = i;
+    this.textEnd = s.length;
+    return true;
+  }
+
   // "[pid  123] " (-f on stderr) or "123 " (-f -o); a line may start with neither
   private prefix(s: string): number {
-    this.pid = null;
     const c = s.charCodeAt(0);
     if (c === LBRACK) {
-      const m = at(BRACKET_PID, s, 0);
-      if (!m) return -1;
-      this.pid = Number(m[1]);
-      return m[0].length;
+      // "[pid +N] ?"
+      if (!s.startsWith("[pid ", 0)) return -1;
+      let k = 5;
+      while (s.charCodeAt(k) === SP) k++;
+      const e = skipDigitsAll(s, k);
+      if (e === k || s.charCodeAt(e) !== RBRACK) return -1;
+      this.pid = e - k <= 15 ? digits(s, k, e) : Number(s.slice(k, e));
+      return s.charCodeAt(e + 1) === SP ? e + 2 : e + 1;
     }
     if (isDigit(c)) {
-      const m = at(PID_NUM, s, 0);
-      if (m) {
-        this.pid = Number(m[1]);
-        return m[0].length;
+      // "N +" before a non-blank
+      const e = skipDigitsAll(s, 0);
+      if (s.charCodeAt(e) === SP) {
+        let k = e;
+        while (s.charCodeAt(k) === SP) k++;
+        if (k < s.length && !/\s/.test(s[k]!)) {
+          this.pid = e <= 15 ? digits(s, 0, e) : Number(s.slice(0, e));
+          return k;
+        }
       }
     }
     // leading spaces only before -r's relative time
@@ -324,20 +482,19 @@ export class StraceScanner {
 
   // -t/-tt (time of day), -ttt (epoch seconds) or -r (relative), then blanks
   private stamp(s: string, i: number): number {
-    this.stampKind = null;
     let j = i;
     if (i === 0 && s.charCodeAt(0) === SP) {
       // the lexer's leadws is spaces only
       while (s.charCodeAt(j) === SP) j++;
-      const d = at(DECIMAL, s, j);
-      if (!d || !isWs(s.charCodeAt(j + d[0].length))) return -1;
-      return this.stamped(s, "decimal", j, j + d[0].length);
+      const d = endOf(DECIMAL, s, j);
+      if (d < 0 || !isWs(s.charCodeAt(d))) return -1;
+      return this.stamped(s, "decimal", j, d);
     }
     if (!isDigit(s.charCodeAt(j))) return j;
-    const clock = at(CLOCK, s, j);
-    if (clock) return isWs(s.charCodeAt(j + clock[0].length)) ? this.stamped(s, "clock", j, j + clock[0].length) : -1;
-    const d = at(DECIMAL, s, j);
-    if (d) return isWs(s.charCodeAt(j + d[0].length)) ? this.stamped(s, "decimal", j, j + d[0].length) : -1;
+    const clock = endOf(CLOCK, s, j);
+    if (clock > 0) return isWs(s.charCodeAt(clock)) ? this.stamped(s, "clock", j, clock) : -1;
+    const d = endOf(DECIMAL, s, j);
+    if (d > 0) return isWs(s.charCodeAt(d)) ? this.stamped(s, "decimal", j, d) : -1;
     return -1;
   }
 
@@ -361,19 +518,54 @@ export class StraceScanner {
   timestamp(): StraceTimestamp | null {
     if (this.stampKind === null) return null;
     const text = this.line.slice(this.stampStart, this.stampEnd);
-    return { kind: this.stampKind, text, seconds: this.stampKind === "clock" ? clockSeconds(text) : Number(text) };
+    return { kind: this.stampKind, text, seconds: this.stampKind === "clock" ? clockValue(this.line, this.stampStart, this.stampEnd) : Number(text) };
   }
 
   /** The record the grammar returns for the scanned line. */
   record(): StraceLine {
     const s = this.line;
-    const args = argsOf(s, this.scanned!.args);
     const located = { pid: this.pid, timestamp: this.timestamp() };
+    switch (this.kind) {
+      case "marker":
+        return { record: "unfinished-marker", pid: null, timestamp: null, text: UNFINISHED_TEXT };
+      case "exit":
+        return { record: "exit", ...this.exit!, ...located };
+      case "signal": {
+        const text = s.slice(this.textStart, this.textEnd);
+        return { record: "signal", signal: /\bSIG[A-Z0-9]+/.exec(text)?.[0] ?? null, text, ...located };
+      }
+      case "message": {
+        const text = s.slice(this.textStart, this.textEnd);
+        const m = /Process (\d+) (\w+)/.exec(text);
+        return { record: "strace-message", text, process: m ? { pid: Number(m[1]), state: m[2]! } : null, ...located };
+      }
+      default:
+        break;
+    }
+    const args = argsOf(s, this.scanned!.args);
     if (this.kind === "unfinished") return { record: "unfinished", name: this.name, args, cut: false, message: null, ...located };
     const { result, duration } = this.res!;
+    if (this.kind === "tail") return { record: "resumed", name: null, args, result, duration, pid: null, timestamp: null };
     if (this.kind === "resumed") return { record: "resumed", name: this.resumedName, args, result, duration, ...located };
     return { record: "syscall", name: this.name, args, result, duration, ...located };
   }
+}
+
+function skipDigitsAll(s: string, i: number): number {
+  while (isDigit(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The identifier token at i is exactly this word. */
+function word(s: string, i: number, w: string): boolean {
+  return s.startsWith(w, i) && !isIdentChar(s.charCodeAt(i + w.length));
+}
+
+/** Digits that the lexer reads as a number token on their own (not a clock, decimal or hex). */
+function skipDigitsOnly(s: string, i: number): number {
+  let e = i;
+  while (isDigit(s.charCodeAt(e))) e++;
+  return endOf(DIGITS, s, i) === e ? e : i;
 }
 
 const scanner = new StraceScanner();

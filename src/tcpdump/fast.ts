@@ -14,7 +14,6 @@
 // It scans into its own fields first, so that a caller that needs only a few
 // of them (the analyzer on a busy capture) builds no record at all.
 import { SEGMENT_FLAG } from "../events.js";
-import { tooDeep } from "../line-parser.js";
 import { keyPrint, keyPrintAt } from "../tuple-key.js";
 import { portNumber } from "../ports.js";
 import { KEYWORDS, TOKEN_RULES, type TokenType } from "./lexer.js";
@@ -179,20 +178,11 @@ function midlineTokens(s: string, i: number, limit: number, watch: string): { to
 const IP4 = "\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}";
 /** A port without a leading zero: the text is then the analyzer's key for it (see plainKey). */
 const PORT = "(?:0|[1-9]\\d{0,4})";
-/**
- * Options without brackets of any kind or "|", none empty: 0x20-0x7e but ( ) , [ ] { | } (parentheses too: the
- * grammar's wrapper counts them when it refuses deep nesting).
- */
+/** Options without brackets of any kind or "|", none empty: 0x20-0x7e but ( ) , [ ] { | } (the general path reads the rest). */
 const OPTION = "[\\x20-\\x27\\x2a\\x2b\\x2d-\\x5a\\x5c\\x5e-\\x7a\\x7e]+";
 const OPTION_TEXT = `(?:${OPTION}(?:,${OPTION})*)?`;
-/** Printable ASCII and tab but opening brackets. */
-const NOT_OPENING = "[\\t\\x20-\\x27\\x29-\\x5a\\x5c-\\x7a\\x7c-\\x7e]";
-/**
- * What tcpdump decoded after "length N", with at most 30 opening brackets:
- * with "Flags [" and "options [" that keeps the nesting within what the
- * grammar's wrapper takes (MAX_DEPTH), so that both read the line alike.
- */
-const APP_TEXT = `(?:${NOT_OPENING}*[([{]){0,30}${NOT_OPENING}*`;
+/** What tcpdump decoded after "length N": the rest of the line. */
+const APP_TEXT = "[\\t\\x20-\\x7e]*";
 
 function expressPattern(group: (x: string) => string): RegExp {
   return new RegExp(
@@ -339,13 +329,11 @@ export class TcpdumpScanner {
       // "-#" number, -ttt's single space, or a continuation line's indent
       i = this.prefix(s);
       if (i < 0) return false;
-      if (this.kind === Kind.Continuation) return !tooDeep(s) && this.networkPart(s, i);
+      if (this.kind === Kind.Continuation) return this.networkPart(s, i);
     } else if (isDigit(c0)) {
       i = this.prefix(s);
       if (i < 0) return false;
     }
-    // the grammar refuses brackets nested deeper than any tool prints
-    if (tooDeep(s)) return false;
     this.kind = Kind.Packet;
     i = this.stamp(s, i);
     if (i < 0) return false;
