@@ -243,12 +243,15 @@ function returnValue(s: string, i: number): { value: number | null; text: string
   const negative = c === DASH;
   const j = negative ? i + 1 : i;
   if (!isDigit(s.charCodeAt(j))) return null;
-  // the lexer's clock, decimal and hex tokens come before number
-  if (endOf(CLOCK, s, j) > 0 || endOf(DECIMAL, s, j) > 0) return null;
-  const hex = endOf(HEX, s, j);
-  if (hex > 0) return negative ? null : { value: null, text: s.slice(j, hex), decoration: null, end: hex };
   let e = j;
   while (isDigit(s.charCodeAt(e))) e++;
+  // the lexer's clock, decimal and hex tokens come before number: only a ":", "." or "x" after the digits can start one
+  const next = s.charCodeAt(e);
+  if ((next === 58 && endOf(CLOCK, s, j) > 0) || (next === 46 && endOf(DECIMAL, s, j) > 0)) return null;
+  if (next === 120) {
+    const hex = endOf(HEX, s, j);
+    if (hex > 0) return negative ? null : { value: null, text: s.slice(j, hex), decoration: null, end: hex };
+  }
   const digits = s.slice(j, e);
   let decoration: string | null = null;
   if (!negative && s.charCodeAt(e) === LT) {
