@@ -204,8 +204,8 @@ export class PacketTracker {
     attempt.keys = { forward, reverse };
     this.unanswered?.sent(attempt);
     this.undecided.add(attempt);
-    // looked at again when a first retransmission would have shown
-    if (attempt.firstSyn.seconds !== null) this.schedule(attempt, attempt.firstSyn.seconds);
+    // looked at again when its verdict could have settled, if nothing else comes for it
+    this.schedule(attempt, settleTime(attempt));
   }
 
   private reset(seg: TcpSegmentEvent, a: AttemptState, fromClient: boolean): void {
