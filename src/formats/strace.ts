@@ -37,8 +37,10 @@ function reader(ctx: ReaderContext): FormatReader {
     line(line, text) {
       if (scanner.scan(text)) {
         // most calls (mmap, read, futex ...) tell nothing about sockets: no record is made for them
-        if (!onRecord && scanner.isCall && !sockets.wants(scanner.name)) {
-          calls.passedCall(scanner.timestamp(), scanner.name);
+        if (!onRecord && (scanner.isCall || scanner.half) && !sockets.wants(scanner.name)) {
+          const half = scanner.half;
+          if (half) calls.passedHalf(half, scanner.pid, scanner.timestamp(), scanner.name, line);
+          else calls.passedCall(scanner.timestamp(), scanner.name);
           return SCANNED;
         }
         const value = scanner.record();

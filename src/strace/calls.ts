@@ -66,6 +66,24 @@ export class StraceCallAssembler {
     this.sink.passed(name, ts ? this.time(ts) : null);
   }
 
+  /**
+   * A half of a call the sink does not want, read as line() reads it but
+   * without its arguments (only the sink's handlers read them).
+   */
+  passedHalf(part: "unfinished" | "resumed", pid: number | null, ts: StraceTimestamp | null, name: string, line: number): void {
+    const at = { input: this.input, line };
+    const owner = pid ?? this.filePid;
+    const time = ts ? this.time(ts) : null;
+    if (part === "unfinished") {
+      this.pending.set(owner, { name, args: [], time, at });
+      return;
+    }
+    const half = this.pending.get(owner);
+    if (!half || half.name !== name) return; // the first half was before the trace started
+    this.pending.delete(owner);
+    this.sink.passed(name, half.time);
+  }
+
   line(line: number, rec: StraceLine): void {
     const at = { input: this.input, line };
     const pid = rec.pid ?? this.filePid;

@@ -188,80 +188,124 @@ interface Result {
   duration: number | null;
 }
 
-/** "= VALUE [NOTES] [<DURATION>]" from i (after the ")"), to the end of the line; null otherwise. */
-function result(s: string, i: number): Result | null {
-  let k = skipWs(s, i);
-  if (s.charCodeAt(k) !== EQ) return null;
-  k = skipWs(s, k + 1);
-  const value = returnValue(s, k);
-  if (!value) return null;
-  k = value.end;
-  let errno: string | null = null;
-  let detail: string | null = null;
-  let unavailable = false;
-  let duration: number | null = null;
-  for (;;) {
-    if (k === s.length) break;
-    if (!isWs(s.charCodeAt(k))) return null;
-    const n = skipWs(s, k);
-    if (n === s.length) break;
-    const c = s.charCodeAt(n);
-    if (isIdentStart(c)) {
-      let e = n + 1;
-      while (isIdentChar(s.charCodeAt(e))) e++;
-      errno ??= s.slice(n, e);
-      k = e;
-    } else if (c === LPAREN) {
-      const close = balancedEnd(s, n);
-      if (close < 0) return null;
-      detail ??= s.slice(n + 1, close - 1);
-      k = close;
-    } else if (c === LT) {
-      const u = endOf(UNAVAILABLE, s, n);
-      if (u > 0) {
-        unavailable = true;
-        k = u;
-        continue;
-      }
-      const d = endOf(DURATION, s, n);
-      // the duration is the last thing on the line
-      if (d < 0 || skipWsEnd(s, d) < 0) return null;
-      duration = Number(s.slice(n + 1, d - 1));
-      break;
-    } else return null;
-  }
-  return {
-    result: { value: value.value, text: value.text, errno, detail, decoration: value.decoration, unavailable },
-    duration,
-  };
-}
+/** Where the pieces of a call's result are (-1: absent); read by the scan, made into values only for a record. */
+class ResultSpans {
+  /** The value's text; "neg" when a "-" stands before its digits. */
+  valueStart = 0;
+  valueEnd = 0;
+  valueKind: "number" | "neg" | "hex" | "unknown" = "number";
+  decorStart = -1;
+  decorEnd = 0;
+  errnoStart = -1;
+  errnoEnd = 0;
+  detailStart = -1;
+  detailEnd = 0;
+  unavailable = false;
+  durationStart = -1;
+  durationEnd = 0;
 
-/** The return value: a number (with a -y decoration), a negative number, a hex value or "?". */
-function returnValue(s: string, i: number): { value: number | null; text: string; decoration: string | null; end: number } | null {
-  const c = s.charCodeAt(i);
-  if (c === QMARK) return { value: null, text: "?", decoration: null, end: i + 1 };
-  const negative = c === DASH;
-  const j = negative ? i + 1 : i;
-  if (!isDigit(s.charCodeAt(j))) return null;
-  let e = j;
-  while (isDigit(s.charCodeAt(e))) e++;
-  // the lexer's clock, decimal and hex tokens come before number: only a ":", "." or "x" after the digits can start one
-  const next = s.charCodeAt(e);
-  if ((next === 58 && endOf(CLOCK, s, j) > 0) || (next === 46 && endOf(DECIMAL, s, j) > 0)) return null;
-  if (next === 120) {
-    const hex = endOf(HEX, s, j);
-    if (hex > 0) return negative ? null : { value: null, text: s.slice(j, hex), decoration: null, end: hex };
+  /** "= VALUE [NOTES] [<DURATION>]" from i (after the ")"), to the end of the line; false otherwise. */
+  read(s: string, i: number): boolean {
+    this.decorStart = this.errnoStart = this.detailStart = this.durationStart = -1;
+    this.unavailable = false;
+    let k = skipWs(s, i);
+    if (s.charCodeAt(k) !== EQ) return false;
+    k = skipWs(s, k + 1);
+    k = this.returnValue(s, k);
+    if (k < 0) return false;
+    for (;;) {
+      if (k === s.length) return true;
+      if (!isWs(s.charCodeAt(k))) return false;
+      const n = skipWs(s, k);
+      if (n === s.length) return true;
+      const c = s.charCodeAt(n);
+      if (isIdentStart(c)) {
+        let e = n + 1;
+        while (isIdentChar(s.charCodeAt(e))) e++;
+        if (this.errnoStart < 0) {
+          this.errnoStart = n;
+          this.errnoEnd = e;
+        }
+        k = e;
+      } else if (c === LPAREN) {
+        const close = balancedEnd(s, n);
+        if (close < 0) return false;
+        if (this.detailStart < 0) {
+          this.detailStart = n + 1;
+          this.detailEnd = close - 1;
+        }
+        k = close;
+      } else if (c === LT) {
+        const u = endOf(UNAVAILABLE, s, n);
+        if (u > 0) {
+          this.unavailable = true;
+          k = u;
+          continue;
+        }
+        const d = endOf(DURATION, s, n);
+        // the duration is the last thing on the line
+        if (d < 0 || skipWsEnd(s, d) < 0) return false;
+        this.durationStart = n + 1;
+        this.durationEnd = d - 1;
+        return true;
+      } else return false;
+    }
   }
-  const digits = s.slice(j, e);
-  let decoration: string | null = null;
-  if (!negative && s.charCodeAt(e) === LT) {
-    if (endOf(DURATION, s, e) > 0 || endOf(UNFINISHED, s, e) > 0 || endOf(RESUMED, s, e) > 0 || endOf(UNAVAILABLE, s, e) > 0) return null;
-    const d = endOf(DECOR, s, e);
-    if (d < 0) return null;
-    decoration = s.slice(e, d);
-    e = d;
+
+  /** The return value: a number (with a -y decoration), a negative number, a hex value or "?"; its end, or -1. */
+  private returnValue(s: string, i: number): number {
+    const c = s.charCodeAt(i);
+    this.valueStart = i;
+    if (c === QMARK) {
+      this.valueKind = "unknown";
+      return (this.valueEnd = i + 1);
+    }
+    const negative = c === DASH;
+    const j = negative ? i + 1 : i;
+    if (!isDigit(s.charCodeAt(j))) return -1;
+    let e = j;
+    while (isDigit(s.charCodeAt(e))) e++;
+    // the lexer's clock, decimal and hex tokens come before number: only a ":", "." or "x" after the digits can start one
+    const next = s.charCodeAt(e);
+    if ((next === 58 && endOf(CLOCK, s, j) > 0) || (next === 46 && endOf(DECIMAL, s, j) > 0)) return -1;
+    if (next === 120) {
+      const hex = endOf(HEX, s, j);
+      if (hex > 0) {
+        if (negative) return -1;
+        this.valueKind = "hex";
+        return (this.valueEnd = hex);
+      }
+    }
+    this.valueKind = negative ? "neg" : "number";
+    this.valueEnd = e;
+    if (!negative && s.charCodeAt(e) === LT) {
+      if (endOf(DURATION, s, e) > 0 || endOf(UNFINISHED, s, e) > 0 || endOf(RESUMED, s, e) > 0 || endOf(UNAVAILABLE, s, e) > 0) return -1;
+      const d = endOf(DECOR, s, e);
+      if (d < 0) return -1;
+      this.decorStart = e;
+      this.decorEnd = d;
+      return d;
+    }
+    return e;
   }
-  return { value: Number(digits) * (negative ? -1 : 1), text: negative ? `-${digits}` : digits, decoration, end: e };
+
+  /** The record's result, as the grammar's postprocessors make it. */
+  make(s: string): Result {
+    const text = s.slice(this.valueStart, this.valueEnd);
+    const digits = this.valueKind === "neg" ? text.slice(1) : text;
+    const value = this.valueKind === "hex" || this.valueKind === "unknown" ? null : Number(digits) * (this.valueKind === "neg" ? -1 : 1);
+    return {
+      result: {
+        value,
+        text,
+        errno: this.errnoStart < 0 ? null : s.slice(this.errnoStart, this.errnoEnd),
+        detail: this.detailStart < 0 ? null : s.slice(this.detailStart, this.detailEnd),
+        decoration: this.decorStart < 0 ? null : s.slice(this.decorStart, this.decorEnd),
+        unavailable: this.unavailable,
+      },
+      duration: this.durationStart < 0 ? null : Number(s.slice(this.durationStart, this.durationEnd)),
+    };
+  }
 }
 
 /** The index after the bracket group opening at i, read token by token as in arguments; -1 if it does not close. */
@@ -310,7 +354,7 @@ export class StraceScanner {
   private kind: Kind = "syscall";
   private resumedName = "";
   private scanned: Scanned | null = null;
-  private res: Result | null = null;
+  private readonly res = new ResultSpans();
   /** exit, signal and message lines: their values. */
   private exit: { kind: "exited" | "killed"; code: number | null; signal: string | null } | null = null;
   private textStart = 0;
@@ -349,8 +393,7 @@ export class StraceScanner {
       return true;
     }
     this.kind = "syscall";
-    this.res = result(s, scanned.end + 1);
-    return this.res !== null;
+    return this.res.read(s, scanned.end + 1);
   }
 
   private resumed(s: string, i: number): boolean {
@@ -361,8 +404,7 @@ export class StraceScanner {
     this.kind = "resumed";
     this.resumedName = m[1]!;
     this.scanned = scanned;
-    this.res = result(s, scanned.end + 1);
-    return this.res !== null;
+    return this.res.read(s, scanned.end + 1);
   }
 
   /** ") = 11 <0.000014>" or ", arg) = 0": the end of a call whose line was cut. */
@@ -375,8 +417,7 @@ export class StraceScanner {
       close = scanned.end;
     } else this.scanned = { end: 0, args: [0, 0], unfinished: false };
     this.kind = "tail";
-    this.res = result(s, close + 1);
-    return this.res !== null;
+    return this.res.read(s, close + 1);
   }
 
   /** " <unfinished ...>" after a cut call. */
@@ -518,6 +559,11 @@ export class StraceScanner {
     return this.kind === "syscall";
   }
 
+  /** A call's first half ("<unfinished ...>"), or its second ("<... name resumed>"); null otherwise. */
+  get half(): "unfinished" | "resumed" | null {
+    return this.kind === "unfinished" || this.kind === "resumed" ? this.kind : null;
+  }
+
   timestamp(): StraceTimestamp | null {
     if (this.stampKind === null) return null;
     const text = this.line.slice(this.stampStart, this.stampEnd);
@@ -547,7 +593,7 @@ export class StraceScanner {
     }
     const args = argsOf(s, this.scanned!.args);
     if (this.kind === "unfinished") return { record: "unfinished", name: this.name, args, cut: false, message: null, ...located };
-    const { result, duration } = this.res!;
+    const { result, duration } = this.res.make(s);
     if (this.kind === "tail") return { record: "resumed", name: null, args, result, duration, pid: null, timestamp: null };
     if (this.kind === "resumed") return { record: "resumed", name: this.resumedName, args, result, duration, ...located };
     return { record: "syscall", name: this.name, args, result, duration, ...located };
