@@ -78,10 +78,12 @@ export class AttemptState {
 
   /** Every line that is evidence for this attempt, in input order (all of one input). */
   sources(): Evidence[] {
-    const all: TimedEvidence[] = [...this.syns, ...this.synAcks];
+    const all: TimedEvidence[] = this.syns.concat(this.synAcks);
     for (const i of this.icmps) all.push(i.at);
-    for (const e of [this.refusedBy, this.handshakeAck, this.resetBy]) if (e !== null) all.push(e);
-    all.sort((a, b) => a.line - b.line);
+    if (this.refusedBy !== null) all.push(this.refusedBy);
+    if (this.handshakeAck !== null) all.push(this.handshakeAck);
+    if (this.resetBy !== null) all.push(this.resetBy);
+    byLine(all);
     const out: Evidence[] = [];
     for (const e of all) if (out.length === 0 || out[out.length - 1]!.line !== e.line) out.push({ input: e.input, line: e.line });
     return out;
@@ -94,4 +96,21 @@ export function timed(at: Evidence, time: EventTime | null): TimedEvidence {
   return time
     ? { input: at.input, line: at.line, seconds: time.seconds, clock: time.clock }
     : { input: at.input, line: at.line, seconds: null, clock: null };
+}
+
+/**
+ * Sorts a few pieces of evidence by line, in place (insertion sort: an
+ * attempt has at most a few dozen, mostly in order already, and
+ * Array.prototype.sort allocates its merge state on every call).
+ */
+function byLine(xs: TimedEvidence[]): void {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && xs[j]!.line > x.line) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
 }

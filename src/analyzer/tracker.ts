@@ -4,9 +4,9 @@
 // which no packet the kernel could still send would change the verdict
 // (settleTime). Memory holds the attempts still open and a small record per
 // attempt; segments themselves are not kept.
-import { SEGMENT_FLAG, type Address, type IcmpUnreachableEvent, type PacketEvent, type TcpSegmentEvent } from "../events.js";
+import { SEGMENT_FLAG, type Address, type ClockKind, type IcmpUnreachableEvent, type PacketEvent, type TcpSegmentEvent } from "../events.js";
 import { KEY_PRINTS, keyPrint, tupleKey } from "../tuple-key.js";
-import { AttemptState, timed } from "./attempt.js";
+import { AttemptState, timed, type TimedEvidence } from "./attempt.js";
 import { MinHeap } from "./heap.js";
 import { UnansweredIndex } from "./unanswered.js";
 import { detach } from "../strings.js";
@@ -156,11 +156,32 @@ export class PacketTracker {
       this.reset(seg, a, forward.fromClient);
     } else {
       if (forward.fromClient && a.synAcks.length > 0 && seg.ackFlag && !a.handshakeAck) {
-        a.handshakeAck = timed(seg.at, seg.time);
-        if (a.awaitingAck) this.awaiting(a, key, false);
+        this.handshakeDone(a, timed(seg.at, seg.time), key);
       }
       if (seg.fin) this.fin(a, forward.fromClient);
     }
+  }
+
+  /**
+   * A segment with neither SYN nor RST that quick() declined (a FIN, or an
+   * ACK that may complete a handshake), known by its flags, time, line and
+   * 4-tuple key: all segment() reads of such a segment, without its event.
+   */
+  plainWithKey(flags: number, seconds: number, clock: ClockKind, line: number, key: string): void {
+    this.tick(seconds);
+    const forward = this.open.get(key);
+    if (!forward) return;
+    const a = forward.attempt;
+    a.lastActivity = seconds;
+    if (forward.fromClient && a.synAcks.length > 0 && (flags & SEG_ACK) !== 0 && !a.handshakeAck) {
+      this.handshakeDone(a, { input: this.input, line, seconds, clock }, key);
+    }
+    if ((flags & SEG_FIN) !== 0) this.fin(a, forward.fromClient);
+  }
+
+  private handshakeDone(a: AttemptState, at: TimedEvidence, key: string): void {
+    a.handshakeAck = at;
+    if (a.awaitingAck) this.awaiting(a, key, false);
   }
 
   /** After both FINs the connection's end is near: look at it again sooner. */

@@ -12,6 +12,7 @@ import type {
   TcpSegmentEvent,
   UnreachableReason,
 } from "../events.js";
+import { SEGMENT_FLAG } from "../events.js";
 import { InputClock, type RelativeMode } from "./clock.js";
 import { fastTcpdumpLine, type TcpdumpScanner } from "./fast.js";
 import type {
@@ -37,6 +38,7 @@ const CLOCK_KIND: Record<Timestamp["kind"], ClockKind> = {
 export interface QuickTracker {
   quick(flags: number, seconds: number, print: number): boolean;
   segmentWithKey(ev: TcpSegmentEvent, key: string): void;
+  plainWithKey(flags: number, seconds: number, clock: ClockKind, line: number, key: string): void;
 }
 
 interface Pending {
@@ -124,8 +126,13 @@ export class TcpdumpAssembler {
     this.flush();
     this.lastQuick = text;
     const seconds = this.clock.secondsOf(kind, scanner.tsSeconds);
-    if (tracker.quick(scanner.flagBits, seconds, print)) return true;
+    const flags = scanner.flagBits;
+    if (tracker.quick(flags, seconds, print)) return true;
     const key = scanner.plainKey()!;
+    if ((flags & (SEGMENT_FLAG.SYN | SEGMENT_FLAG.RST)) === 0) {
+      tracker.plainWithKey(flags, seconds, CLOCK_KIND[kind], line, key);
+      return true;
+    }
     const at = { input: this.input, line };
     const event = scanner.isExpress
       ? expressEvent(at, seconds, CLOCK_KIND[kind], scanner)
