@@ -33,11 +33,14 @@ function reader(ctx: ReaderContext): FormatReader {
   const sockets = new SocketTracker((e) => sink.feed(e), () => calls.clock, command ?? commandFromFileName(input));
   calls = new StraceCallAssembler(input, sockets, pidFromFileName(input));
   const scanner = new StraceScanner();
+  // a whole close() of an fd that holds no socket is passed like a call of no interest
+  const wanted = (sc: StraceScanner) =>
+    sockets.wants(sc.name) && (!sc.isCall || sc.name !== "close" || sockets.wantsClose(calls.pidOf(sc.pid), sc.firstArgNumber()));
   return {
     line(line, text) {
       if (scanner.scan(text)) {
         // most calls (mmap, read, futex ...) tell nothing about sockets: no record is made for them
-        if (!onRecord && (scanner.isCall || scanner.half) && !sockets.wants(scanner.name)) {
+        if (!onRecord && (scanner.isCall || scanner.half) && !wanted(scanner)) {
           const half = scanner.half;
           if (half) calls.passedHalf(half, scanner.pid, scanner.timestamp(), scanner.name, line);
           else calls.passedCall(scanner.timestamp(), scanner.name);

@@ -61,6 +61,11 @@ export class StraceCallAssembler {
     private readonly filePid: number | null = null,
   ) {}
 
+  /** The pid a call line is of: its prefix's, or the -ff file name's. */
+  pidOf(prefix: number | null): number | null {
+    return prefix ?? this.filePid;
+  }
+
   /** A whole call the sink does not want (the fast path read its time and name only). */
   passedCall(ts: StraceTimestamp | null, name: string): void {
     this.sink.passed(name, ts ? this.time(ts) : null);

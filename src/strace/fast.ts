@@ -9,6 +9,7 @@
 // Arguments are scanned token by token where a token may hold brackets or
 // commas of its own (strings, /* comments */, <decorations>), as the lexer
 // reads them, so that brackets pair and commas split exactly as in the grammar.
+import { detach } from "../strings.js";
 import type { Arg, StraceLine, StraceTimestamp, SyscallResult } from "./records.js";
 
 const SP = 32, TAB = 9, COMMA = 44, DQUOTE = 34, LT = 60, SLASH = 47, DASH = 45, PLUS = 43;
@@ -25,7 +26,20 @@ const sticky = (source: string) => new RegExp(source, "y");
  * Characters that open, close or split nothing and start no token that could;
  * nor blanks the lexer cannot read (any \s but space and tab).
  */
-const BORING = sticky(String.raw`[^"<\/\-+()\[\]{},\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+`);
+const BORING_SOURCE = String.raw`[^"<\/\-+()\[\]{},\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]`;
+/** BORING for the characters below 128, as a table: a run is skipped by a loop, without a call into the regexp engine per run. */
+const BORING_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (new RegExp(BORING_SOURCE).test(String.fromCharCode(c)) ? 1 : 0));
+const BORING_OTHER = new RegExp(BORING_SOURCE);
+
+/** Where the run of BORING characters that starts at i ends (i when there is none). */
+function boringEnd(s: string, i: number, end: number): number {
+  while (i < end) {
+    const c = s.charCodeAt(i);
+    if (c < 128 ? BORING_ASCII[c] === 0 : !BORING_OTHER.test(s[i]!)) break;
+    i++;
+  }
+  return i;
+}
 /** Whitespace the lexer has no token for (outside strings, decorations and comments the line is then not the grammar's). */
 const UNREADABLE = /[^\S \t]/;
 // the lexer's tokens (grammar/strace.ne) that may hold brackets, commas or blanks
@@ -62,21 +76,39 @@ function skipWs(s: string, i: number): number {
 interface Scanned {
   /** Where it stopped: the closing ")" of the call, or "<unfinished ...>". */
   end: number;
-  /** Start and end of each argument (untrimmed), in pairs. */
+  /** Start and end of each argument (untrimmed), in pairs: the first count numbers. */
   args: number[];
+  count: number;
   unfinished: boolean;
+}
+
+/** Slots of StraceScanner's cache of call names (a power of two; a trace calls a few dozen). */
+const NAME_SLOTS = 256;
+
+/** The bracket stack of scanArgs, which never runs inside itself: one array for every line. */
+const STACK: number[] = [];
+/** For scans whose arguments are not kept (balanced groups, a signal's text). */
+const SCRATCH: Scanned = { end: 0, args: [], count: 0, unfinished: false };
+
+function done(out: Scanned, end: number, unfinished: boolean, count: number): true {
+  out.end = end;
+  out.count = count;
+  out.unfinished = unfinished;
+  return true;
 }
 
 /**
  * The arguments from i to the ")" that closes the call (or "<unfinished
- * ...>" at the top level), split at top-level commas; null where the grammar
- * would read the line otherwise.
+ * ...>" at the top level), split at top-level commas, into out (its arrays
+ * are reused from line to line); false where the grammar would read the
+ * line otherwise.
  */
-function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): Scanned | null {
+function scanArgs(s: string, i: number, allowUnfinished: boolean, out: Scanned, region = -1): boolean {
   // region: scan i..region as a whole (balanced text), not up to the call's ")"
   const end = region < 0 ? s.length : region;
-  const args: number[] = [];
-  const stack: number[] = [];
+  const args = out.args;
+  let n = 0; // numbers written to args (its length is whatever an earlier line needed)
+  let depth = 0; // brackets open in STACK
   // without the word "strace" on the line, identifiers and numbers need no reading: runs of
   // characters that cannot open or close anything are skipped at once
   const plain = !s.includes("strace");
@@ -84,8 +116,7 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): 
   let k = i;
   while (k < end) {
     if (plain) {
-      const e = endOf(BORING, s, k);
-      if (e > 0) k = Math.min(e, end);
+      k = boringEnd(s, k, end);
       if (k >= end) break;
     }
     const c = s.charCodeAt(k);
@@ -97,14 +128,15 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): 
       }
       case LT: {
         // tokens the grammar does not take inside arguments end the fast path here
-        if (endOf(DURATION, s, k) > 0 || endOf(RESUMED, s, k) > 0 || endOf(UNAVAILABLE, s, k) > 0) return null;
+        if (endOf(DURATION, s, k) > 0 || endOf(RESUMED, s, k) > 0 || endOf(UNAVAILABLE, s, k) > 0) return false;
         const u = endOf(UNFINISHED, s, k);
-        if (u > 0 && region >= 0) return null;
+        if (u > 0 && region >= 0) return false;
         if (u > 0) {
           // the first half of a call ends the line (blanks aside)
-          if (!allowUnfinished || stack.length > 0 || skipWsEnd(s, u) < 0) return null;
-          args.push(start, k);
-          return { end: k, args, unfinished: true };
+          if (!allowUnfinished || depth > 0 || skipWsEnd(s, u) < 0) return false;
+          args[n++] = start;
+          args[n++] = k;
+          return done(out, k, true, n);
         }
         const d = endOf(DECOR, s, k);
         k = d > 0 ? d : k + 1;
@@ -118,38 +150,40 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): 
       case DASH:
       case PLUS:
         // "---" and "+++" are tokens of strace's own lines, not of arguments
-        if (s.charCodeAt(k + 1) === c && s.charCodeAt(k + 2) === c) return null;
+        if (s.charCodeAt(k + 1) === c && s.charCodeAt(k + 2) === c) return false;
         k++;
         continue;
       case LPAREN:
-        stack.push(RPAREN);
+        STACK[depth++] = RPAREN;
         break;
       case LBRACK:
-        stack.push(RBRACK);
+        STACK[depth++] = RBRACK;
         break;
       case LBRACE:
-        stack.push(RBRACE);
+        STACK[depth++] = RBRACE;
         break;
       case RPAREN:
-        if (stack.length === 0) {
-          if (region >= 0) return null;
-          args.push(start, k);
-          return { end: k, args, unfinished: false };
+        if (depth === 0) {
+          if (region >= 0) return false;
+          args[n++] = start;
+          args[n++] = k;
+          return done(out, k, false, n);
         }
-        if (stack.pop() !== c) return null;
+        if (depth === 0 || STACK[--depth] !== c) return false;
         break;
       case RBRACK:
       case RBRACE:
-        if (stack.pop() !== c) return null;
+        if (depth === 0 || STACK[--depth] !== c) return false;
         break;
       case COMMA:
-        if (stack.length === 0) {
-          args.push(start, k);
+        if (depth === 0) {
+          args[n++] = start;
+          args[n++] = k;
           start = k + 1;
         }
         break;
       default:
-        if (UNREADABLE.test(s[k]!)) return null;
+        if (UNREADABLE.test(s[k]!)) return false;
         if (isDigit(c)) {
           k = endOf(DIGITS, s, k);
           continue;
@@ -158,7 +192,7 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): 
           let e = k + 1;
           while (isIdentChar(s.charCodeAt(e))) e++;
           // "strace:" after the arguments is strace's own message spliced into the call
-          if (stack.length === 0 && e - k === 6 && s.startsWith("strace", k) && s.charCodeAt(e) === 58) return null;
+          if (depth === 0 && e - k === 6 && s.startsWith("strace", k) && s.charCodeAt(e) === 58) return false;
           k = e;
           continue;
         }
@@ -166,7 +200,7 @@ function scanArgs(s: string, i: number, allowUnfinished: boolean, region = -1): 
     k++;
   }
   // a token that runs past the region's end means the lexer reads the region otherwise
-  return region >= 0 && stack.length === 0 && k === end ? { end, args, unfinished: false } : null;
+  return region >= 0 && depth === 0 && k === end && done(out, end, false, n);
 }
 
 /** The end of the line if only blanks follow i, else -1. */
@@ -176,10 +210,10 @@ function skipWsEnd(s: string, i: number): number {
 }
 
 /** Arguments as the grammar's toArgs gives them: "f()" has none ("f( )" has one, empty). */
-function argsOf(s: string, bounds: number[]): Arg[] {
-  if (bounds.length === 2 && bounds[0] === bounds[1]) return [];
+function argsOf(s: string, bounds: number[], count: number): Arg[] {
+  if (count === 2 && bounds[0] === bounds[1]) return [];
   const out: Arg[] = [];
-  for (let k = 0; k < bounds.length; k += 2) out.push({ text: s.slice(bounds[k], bounds[k + 1]!).trim() });
+  for (let k = 0; k < count; k += 2) out.push({ text: s.slice(bounds[k], bounds[k + 1]!).trim() });
   return out;
 }
 
@@ -310,8 +344,7 @@ class ResultSpans {
 
 /** The index after the bracket group opening at i, read token by token as in arguments; -1 if it does not close. */
 function balancedEnd(s: string, i: number): number {
-  const inner = scanArgs(s, i + 1, false);
-  return inner ? inner.end + 1 : -1;
+  return scanArgs(s, i + 1, false, SCRATCH) ? SCRATCH.end + 1 : -1;
 }
 
 function digits(s: string, i: number, end: number): number {
@@ -353,7 +386,8 @@ export class StraceScanner {
   private nameEnd = 0;
   private kind: Kind = "syscall";
   private resumedName = "";
-  private scanned: Scanned | null = null;
+  /** The arguments of the scanned line (its arrays are reused for the next line). */
+  private readonly scanned: Scanned = { end: 0, args: [], count: 0, unfinished: false };
   private readonly res = new ResultSpans();
   /** exit, signal and message lines: their values. */
   private exit: { kind: "exited" | "killed"; code: number | null; signal: string | null } | null = null;
@@ -385,9 +419,8 @@ export class StraceScanner {
     if (s.charCodeAt(e) !== LPAREN) return false;
     this.nameStart = i;
     this.nameEnd = e;
-    const scanned = scanArgs(s, e + 1, true);
-    if (!scanned) return false;
-    this.scanned = scanned;
+    const scanned = this.scanned;
+    if (!scanArgs(s, e + 1, true, scanned)) return false;
     if (scanned.unfinished) {
       this.kind = "unfinished";
       return true;
@@ -399,11 +432,10 @@ export class StraceScanner {
   private resumed(s: string, i: number): boolean {
     const m = at(RESUMED, s, i);
     if (!m) return false;
-    const scanned = scanArgs(s, i + m[0].length, false);
-    if (!scanned) return false;
+    const scanned = this.scanned;
+    if (!scanArgs(s, i + m[0].length, false, scanned)) return false;
     this.kind = "resumed";
     this.resumedName = m[1]!;
-    this.scanned = scanned;
     return this.res.read(s, scanned.end + 1);
   }
 
@@ -411,11 +443,12 @@ export class StraceScanner {
   private tail(s: string): boolean {
     let close = 0;
     if (s.charCodeAt(0) === COMMA) {
-      const scanned = scanArgs(s, 1, false);
-      if (!scanned) return false;
-      this.scanned = scanned;
-      close = scanned.end;
-    } else this.scanned = { end: 0, args: [0, 0], unfinished: false };
+      if (!scanArgs(s, 1, false, this.scanned)) return false;
+      close = this.scanned.end;
+    } else {
+      this.scanned.args[0] = this.scanned.args[1] = 0;
+      done(this.scanned, 0, false, 2);
+    }
     this.kind = "tail";
     return this.res.read(s, close + 1);
   }
@@ -478,7 +511,7 @@ export class StraceScanner {
     if (close <= innerStart || !s.startsWith("---", close) || !isWs(s.charCodeAt(close - 1))) return false;
     let innerEnd = close;
     while (isWs(s.charCodeAt(innerEnd - 1))) innerEnd--;
-    if (innerEnd <= innerStart || !scanArgs(s, innerStart, false, innerEnd)) return false;
+    if (innerEnd <= innerStart || !scanArgs(s, innerStart, false, SCRATCH, innerEnd)) return false;
     this.kind = "signal";
     this.textStart = innerStart;
     this.textEnd = innerEnd;
@@ -551,7 +584,35 @@ export class StraceScanner {
 
   /** The call's name (syscall and unfinished lines: before "("; resumed: in the marker). */
   get name(): string {
-    return this.kind === "resumed" ? this.resumedName : this.line.slice(this.nameStart, this.nameEnd);
+    if (this.kind === "resumed") return this.resumedName;
+    const s = this.line;
+    const a = this.nameStart;
+    const b = this.nameEnd;
+    let h = b - a;
+    for (let i = a; i < b; i++) h = (h * 31 + s.charCodeAt(i)) & (NAME_SLOTS - 1);
+    const seen = this.names[h]!;
+    if (seen.length === b - a && s.startsWith(seen, a)) return seen;
+    return (this.names[h] = detach(s.slice(a, b)));
+  }
+
+  /**
+   * Call names seen lately, by a hash of their letters: a name comes back as
+   * the same string from line to line, so that looking it up (wants) hashes
+   * and slices nothing once it has been seen.
+   */
+  private readonly names: string[] = new Array<string>(NAME_SLOTS).fill("");
+
+  /** The number the first argument starts with (after blanks), or null: a close()'s fd. */
+  firstArgNumber(): number | null {
+    const s = this.line;
+    const scanned = this.scanned;
+    if (scanned.count === 0) return null;
+    const end = scanned.args[1]!;
+    let i = skipWs(s, scanned.args[0]!);
+    const start = i;
+    while (i < end && isDigit(s.charCodeAt(i))) i++;
+    if (i === start) return null;
+    return i - start <= 15 ? digits(s, start, i) : Number(s.slice(start, i));
   }
 
   /** A whole call, as most lines are. */
@@ -591,7 +652,7 @@ export class StraceScanner {
       default:
         break;
     }
-    const args = argsOf(s, this.scanned!.args);
+    const args = argsOf(s, this.scanned.args, this.scanned.count);
     if (this.kind === "unfinished") return { record: "unfinished", name: this.name, args, cut: false, message: null, ...located };
     const { result, duration } = this.res.make(s);
     if (this.kind === "tail") return { record: "resumed", name: null, args, result, duration, pid: null, timestamp: null };

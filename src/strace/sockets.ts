@@ -106,6 +106,17 @@ export class SocketTracker implements CallSink {
     return Object.hasOwn(this.handlers, name);
   }
 
+  /**
+   * Whether a close() of this fd (its first argument's number; null when it
+   * has none) by this pid can tell anything: only when the fd holds a socket
+   * or a pending connect. Most closes in a trace are of files.
+   */
+  wantsClose(pid: number | null, fd: number | null): boolean {
+    if (fd === null) return false;
+    const key = this.key(pid, fd);
+    return this.sockets.has(key) || this.pending.has(key);
+  }
+
   /** A call that tells nothing about sockets: only its time, and whether it waits, count. */
   passed(name: string, time: EventTime | null): void {
     if (time) this.lastTime = time;
