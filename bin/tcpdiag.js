@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { fstatSync } from "node:fs";
+import { isatty } from "node:tty";
 import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 
 // Memory follows the open connections: let the heap grow by half its live size
@@ -20,6 +22,16 @@ young.unref();
 
 const { main } = await import("../dist/cli.js");
 
+/** Standard input that may be a capture still running: a pipe, FIFO, socket or terminal (not a file). */
+function stdinIsLive() {
+  try {
+    const info = fstatSync(0);
+    return info.isFIFO() || info.isSocket() || isatty(0);
+  } catch {
+    return false;
+  }
+}
+
 // `tcpdiag parse ... | head`: the reader went away; stop quietly.
 process.stdout.on("error", (err) => {
   if (err.code === "EPIPE") process.exit(0);
@@ -32,6 +44,8 @@ try {
     stderr: (t) => process.stderr.write(t),
     columns: process.stdout.columns,
     stderrIsTerminal: process.stderr.isTTY === true,
+    stdoutIsTerminal: process.stdout.isTTY === true,
+    stdinIsLive: stdinIsLive(),
   });
 } catch (err) {
   // a bug of tcpdiag's own: one line, not a stack trace

@@ -61,6 +61,11 @@ export interface AttemptReport {
   /** One sentence in plain words. */
   summary: string;
   sources: Evidence[];
+  /**
+   * The SYNs stopped as an ICMP error would stop them, and the capture holds
+   * no ICMP error at all: its filter may have left the answer out.
+   */
+  icmpMayBeFiltered?: true;
   /** What the client program itself printed (a terminal session's telnet/curl/nc message, `time`). */
   application?: {
     program: string | null;

@@ -3,15 +3,17 @@ import { normalize } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
-import { expandSources, stdinSource, type InputSource } from "./input.js";
+import { expandSources, followSource, stdinSource, type InputSource } from "./input.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
 import { progressLine } from "./report/progress.js";
 import { JsonReportWriter } from "./report/json.js";
+import { LiveReport, useColor } from "./report/live.js";
 import { TableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
 import { VERSION } from "./version.js";
 
-export const EXIT = { OK: 0, USAGE: 2, UNREADABLE: 3 } as const;
+/** 130 for a run stopped by Ctrl-C, as a shell reports a command killed by SIGINT (128 + 2); its report covers what was read. */
+export const EXIT = { OK: 0, USAGE: 2, UNREADABLE: 3, INTERRUPTED: 130 } as const;
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -20,6 +22,10 @@ export interface CliIo {
   columns?: number;
   /** stderr is a terminal: large inputs show their progress there. */
   stderrIsTerminal?: boolean;
+  /** stdout is a terminal: live output is coloured there. */
+  stdoutIsTerminal?: boolean;
+  /** Standard input is a pipe, FIFO or terminal (a capture still running, perhaps): analyze reads it live. */
+  stdinIsLive?: boolean;
 }
 
 /** yargs drops a lone "-" from positionals: it stands in for it until the files are named. */
@@ -75,14 +81,43 @@ function terminalWidth(io: CliIo): number {
   return io.columns ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 100);
 }
 
-function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
+function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>, controller = new AbortController()): Promise<T> {
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
   };
   process.on("SIGINT", onSigint);
   return run(controller.signal).finally(() => process.off("SIGINT", onSigint));
+}
+
+/** Live lines fit this many columns when neither COLUMNS nor the terminal says otherwise. */
+const LIVE_WIDTH = 80;
+
+/** A running capture: predictions and verdicts as they happen, then the summary. */
+async function analyzeLive(
+  sources: InputSource[],
+  options: Pick<PipelineOptions, "format" | "formats" | "relativeTimes">,
+  json: boolean,
+  io: CliIo,
+  interrupt: AbortController,
+): Promise<number> {
+  const fromEnv = Number(process.env.COLUMNS);
+  const width = Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : (io.columns ?? LIVE_WIDTH);
+  const report = new LiveReport(io.stdout, { color: useColor(process.env, io.stdoutIsTerminal === true), width }, json);
+  const result = await withInterrupt(
+    (signal) =>
+      runPipeline(sources, {
+        ...options,
+        signal,
+        onAttempt: (a) => report.attempt(a),
+        live: { onPrediction: (p) => report.prediction(p) },
+      }),
+    interrupt,
+  );
+  const interrupted = interrupt.signal.aborted;
+  report.end(result, interrupted);
+  const code = inputProblems(result, io);
+  return interrupted ? EXIT.INTERRUPTED : code;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -112,6 +147,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           })
           .option("explain", { type: "boolean", default: false, describe: "say why each input was read as its format" })
           .option("all", { type: "boolean", default: false, describe: "list every attempt in the table, not only those that failed or need attention" })
+          .option("live", {
+            type: "boolean",
+            describe:
+              "print each prediction and verdict as it happens, and a summary at the end (on by default when standard input is a pipe or terminal; --no-live for the full report)",
+          })
+          .option("follow", {
+            type: "string",
+            describe: "read FILE as it grows, like tail -f, live, until Ctrl-C",
+          })
           .option("relative-times", {
             type: "string",
             describe:
@@ -130,8 +174,15 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           exitCode = EXIT.USAGE;
           return;
         }
-        const sources = await sourcesFor(args.files, io);
+        const interrupt = new AbortController();
+        const readsStdin = !args.files || args.files.length === 0 || args.files.includes(STDIN_MARK);
+        const live = args.follow !== undefined || (args.live ?? (readsStdin && io.stdinIsLive === true));
+        const sources = args.follow !== undefined ? [followSource(args.follow, interrupt.signal), ...(args.files?.length ? await sourcesFor(args.files, io) : [])] : await sourcesFor(args.files, io);
         unmatchedFormats(formats, sources, io);
+        if (live) {
+          exitCode = await analyzeLive(sources, { ...formats, ...(relative ? { relativeTimes: relative as RelativeMode } : {}) }, args.json, io, interrupt);
+          return;
+        }
         // attempts go to the report as they are decided: the JSON is written as it comes, the table keeps what it lists
         const json = args.json ? new JsonReportWriter(io.stdout) : null;
         const table = json ? null : new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all });
@@ -144,9 +195,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             onAttempt: (a) => (json ? json.attempt(a) : table!.attempt(a)),
             ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
           }),
+          interrupt,
         );
         progress?.done();
-        exitCode = inputProblems(result, io);
+        exitCode = interrupt.signal.aborted ? EXIT.INTERRUPTED : inputProblems(result, io);
         if (json) json.end(result);
         else io.stdout(table!.render(result));
       },
@@ -176,12 +228,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           pending = "";
         };
         const sources = await sourcesFor(args.files, io);
+        const readsStdin = !args.files || args.files.length === 0 || args.files.includes(STDIN_MARK);
+        const live = readsStdin && io.stdinIsLive === true;
         // records only, printed as they are read: no attempt is built, memory stays flat
         const result = await withInterrupt((signal) =>
           runPipeline(sources, {
             signal,
             ...formats,
             analyze: false,
+            // a running capture: each record as its line comes
+            ...(live ? { live: {}, onProgress: flush } : {}),
             onRecord: (input, format, line, record) => write({ input, line, format, ...record }),
             onUnparsed: (u: UnparsedLine) => write({ input: u.input, line: u.line, type: "unparsed", reason: u.reason, text: u.text }),
           }),

@@ -3,9 +3,9 @@
 // had to repair (CRLF line ends, invalid UTF-8, overlong lines).
 import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 
 /** A line longer than this is reported, not parsed (tcpdump's longest real lines are ~300 KB). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -48,6 +48,58 @@ export function fileSource(path: string): InputSource {
       return createReadStream(path, { highWaterMark: 1 << 18 });
     },
   };
+}
+
+/** How often a followed file is looked at for new bytes (tail -f looks once a second; a verdict should not wait that long). */
+const FOLLOW_POLL_MS = 100;
+
+/**
+ * A file that grows (--follow, like tail -f): read from its start, then each
+ * new byte as it is written, until the signal stops it.
+ */
+export function followSource(path: string, signal: AbortSignal): InputSource {
+  return {
+    name: path,
+    async open() {
+      let handle;
+      try {
+        handle = await open(path, "r");
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new InputError(path, code === "ENOENT" ? "no such file" : `cannot read (${code ?? "error"})`);
+      }
+      const fh = handle;
+      async function* chunks() {
+        const buf = Buffer.alloc(1 << 16);
+        let at = 0;
+        try {
+          while (!signal.aborted) {
+            const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+            if (bytesRead > 0) {
+              at += bytesRead;
+              yield Buffer.from(buf.subarray(0, bytesRead));
+            } else await pause(FOLLOW_POLL_MS, signal);
+          }
+        } finally {
+          await fh.close();
+        }
+      }
+      return Readable.from(chunks(), { objectMode: false });
+    },
+  };
+}
+
+/** Waits ms, or less when the signal stops the run (never rejects). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 // lines -> records -> events -> analysis: the one path every interface uses.
 import type { Analysis, AttemptReport } from "./analysis.js";
-import { Analyzer, type Outlook } from "./analyzer/index.js";
+import { Analyzer, type Outlook, type Prediction } from "./analyzer/index.js";
+import { SilenceClock } from "./silence.js";
 import type { AnalyzerEvent } from "./events.js";
-import { detectFormat, DETECTION_LINES, isPrompt, type DetectedFormat, type Detection } from "./formats/detect.js";
+import { detectFormat, DETECTION_LINES, formatOfLine, isPrompt, type DetectedFormat, type Detection } from "./formats/detect.js";
 import type { CommandHints, EventSink, FormatReader, ParsedRecord, ToolFormat } from "./formats/format.js";
 import { readerFor } from "./formats/registry.js";
 import { transcriptReader, type OpenSection, type TranscriptReader } from "./formats/transcript.js";
@@ -73,6 +74,12 @@ export interface PipelineOptions {
   onProgress?: (p: Progress) => void;
   /** false: read and parse only (tcpdiag parse): no attempts are built. */
   analyze?: boolean;
+  /**
+   * The input is a capture still running (a pipe from tcpdump -l, --follow):
+   * detection commits at the first line that proves a format, predictions
+   * are made as SYNs come, and silence on the wall clock decides timeouts.
+   */
+  live?: { onPrediction?: (p: Prediction) => void };
   signal?: AbortSignal;
 }
 
@@ -90,7 +97,12 @@ const MAX_TEXT = 300;
 
 export async function runPipeline(sources: InputSource[], options: PipelineOptions = {}): Promise<PipelineResult> {
   const collected: AttemptReport[] = [];
-  const analyzer = options.analyze === false ? null : new Analyzer(options.onAttempt ?? ((r) => collected.push(r)));
+  const analyzer =
+    options.analyze === false
+      ? null
+      : new Analyzer(options.onAttempt ?? ((r) => collected.push(r)), options.live ? { prediction: (p) => options.live!.onPrediction?.(p) } : undefined);
+  const silence = options.live && analyzer ? new SilenceClock(analyzer) : null;
+  if (silence) options = { ...options, onProgress: silence.chunked(options.onProgress) };
   const sink: EventSink = analyzer
     ? { feed: (e) => analyzer.feed(e), packets: (input: string) => analyzer.packets(input) }
     : { feed: () => undefined };
@@ -103,7 +115,7 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
     const expect = (format: DetectedFormat | null) => analyzer?.outlook(outlook(format, plan.slice(k + 1)));
     expect(plan[k]!.format);
     try {
-      read[index]!.inputs = await readInput(source, plan[k]!, sink, analyzer, result, options, expect);
+      read[index]!.inputs = await readInput(source, plan[k]!, sink, analyzer, result, options, expect, silence);
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       if (source.inFolder && err.binary) {
@@ -120,6 +132,7 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
     result.inputs.push(...r.inputs);
     if (r.error) result.errors.push(r.error);
   }
+  silence?.stop();
   if (analyzer) result.diagnoses = analyzer.finish();
   result.attempts = collected.sort((x, y) => x.id - y.id);
   return result;
@@ -196,6 +209,7 @@ async function readInput(
   options: PipelineOptions,
   /** Called when the input's format is decided (standard input) or changes (a session after a capture). */
   formatKnown: (format: DetectedFormat) => void,
+  silence: SilenceClock | null,
 ): Promise<InputSummary[]> {
   const summary = newSummary(source.name);
   if (source.inFolder) summary.folder = source.inFolder;
@@ -308,6 +322,7 @@ async function readInput(
   };
   // a file's format was found before it is read: no line need be held
   if (planned.format !== null) decide();
+  if (silence) silence.onPause = () => (reader && "idle" in reader ? reader.idle?.() : undefined);
   const stats = await readLines(
     source,
     (line, text) => {
@@ -319,7 +334,7 @@ async function readInput(
       }
       if (reader) return use(line, text);
       held.push([line, text]);
-      if (++heldText >= DETECTION_LINES) decide();
+      if (++heldText >= DETECTION_LINES || (options.live && formatOfLine(text) !== null)) decide();
     },
     options.signal,
     options.onProgress && ((bytes, lines) => options.onProgress!({ input: source.name, bytes, size: source.size ?? null, lines })),

@@ -1,7 +1,7 @@
 // Decides what happened to one attempt: its outcome, the errno the
 // application got (or would get), and what the SYN spacing says about the
 // kernel's settings.
-import type { UnreachableReason } from "../events.js";
+import type { ClockKind, UnreachableReason } from "../events.js";
 import type { AttemptReport, Inferred, Outcome } from "../analysis.js";
 import type { AttemptState } from "./attempt.js";
 import { fitSchedules, nextInterval, preferenceOrder, type ScheduleFit } from "./kernel-model.js";
@@ -239,3 +239,30 @@ export function plural(n: number, noun: string, suffix = "s"): string {
 }
 
 export { describeAddress };
+
+/** Live: what an unanswered attempt's SYNs so far say about how it ends, if nothing answers. */
+export interface Prediction {
+  /** The attempt as it stands (outcome in-progress), with the settings its SYNs fit. */
+  report: AttemptReport;
+  /** connect() gets ETIMEDOUT then, if no SYN comes after the last one: seconds after the first SYN, and on the input's clock. */
+  timeoutSeconds: number;
+  timeoutAt: number;
+  clock: ClockKind;
+}
+
+/**
+ * The verdict the attempt would get if its last SYN were the kernel's last:
+ * the whole schedule its SYNs fit (the same choice assess() makes). A later
+ * SYN makes a new prediction.
+ */
+export function predict(a: AttemptState, facts: InputFacts): Prediction | null {
+  const first = a.firstSyn.seconds;
+  const last = a.syns[a.syns.length - 1]!.seconds;
+  if (first === null || last === null || a.answered || a.syns.length < 2) return null;
+  const ifLast = assess(a, { ...facts, lastSeconds: last });
+  const timeout = ifLast.inferred.timeoutSeconds;
+  if (ifLast.outcome !== "timeout" || timeout === null) return null;
+  const report: AttemptReport = { ...ifLast, outcome: "in-progress", errno: null, errnoSource: null, durationSeconds: null };
+  report.inferred = { ...ifLast.inferred, schedule: "truncated" };
+  return { report, timeoutSeconds: timeout, timeoutAt: first + timeout, clock: a.firstSyn.clock };
+}

@@ -23,10 +23,13 @@ export interface PacketFacts {
   lastIcmpReason: UnreachableReason | null;
   synAcksIgnored: boolean;
   reusedPortOf: number | null;
+  /** ICMP errors its input held when it was decided (none: the capture filter may have left them out). */
+  icmpErrorsInInput: number;
 }
 
-export function packetFacts(a: AttemptState): PacketFacts {
+export function packetFacts(a: AttemptState, input: InputFacts): PacketFacts {
   return {
+    icmpErrorsInInput: input.icmpErrors,
     refusedByRst: a.refusedBy !== null,
     lastIcmpReason: a.icmps[a.icmps.length - 1]?.event.reason ?? null,
     synAcksIgnored: a.synAcks.length > 0 && synAcksIgnored(a),
@@ -42,6 +45,7 @@ export const DIAGNOSIS_CODES = {
   NET_UNREACHABLE: "error",
   ADMIN_PROHIBITED: "error",
   APP_GAVE_UP: "warning",
+  ICMP_MAY_BE_FILTERED: "warning",
   CAPTURE_ENDS_DURING_RETRIES: "warning",
   SLOW_HANDSHAKE: "warning",
   SYNACK_RETRANSMITS: "warning",
@@ -108,6 +112,9 @@ function why(report: AttemptReport, state: PacketFacts | undefined): Finding[] {
       break;
     case "unreachable":
       out.push(unreachableFinding(report, state, where));
+      break;
+    case "unknown":
+      if (report.icmpMayBeFiltered) out.push(f("ICMP_MAY_BE_FILTERED", () => `${where()}: ${report.summary}.`));
       break;
     case "app-timeout":
       out.push(f("APP_GAVE_UP", () => `${where()}: ${report.summary}.`));

@@ -19,15 +19,18 @@ import type {
   SocketRowEvent,
 } from "../events.js";
 import { fromConnect, withConnect } from "./application.js";
-import { assess } from "./assess.js";
+import { assess, predict, type Prediction } from "./assess.js";
 import type { AttemptState } from "./attempt.js";
 import { applyClientRuns } from "./client-evidence.js";
 import { correlate, type Correlation, type JoinCandidate } from "./correlate.js";
 import { Diagnoser, packetFacts, type OtherFinding, type PacketFacts } from "./diagnose.js";
 import { FirewallRules } from "./firewall-evidence.js";
+import { icmpDoubt } from "./icmp-doubt.js";
 import { Settings } from "./settings-evidence.js";
 import { SocketRows } from "./socket-evidence.js";
-import { PacketTracker, type InputFacts } from "./tracker.js";
+import { PacketTracker, type InputFacts, type LiveHooks } from "./tracker.js";
+
+export type { Prediction };
 
 /** Where decided attempts go (reporters), in the order they are decided. */
 export type AttemptSink = (report: AttemptReport) => void;
@@ -65,7 +68,34 @@ export class Analyzer {
   /** Attempts seen in packets so far (held or released). */
   private packetAttempts = 0;
 
-  constructor(private readonly sink: AttemptSink = () => undefined) {}
+  /** Live: the watcher of a running capture, told of predictions before verdicts; trackers decide by silence. */
+  private readonly live: LiveHooks | null;
+
+  constructor(
+    private readonly sink: AttemptSink = () => undefined,
+    watch?: { prediction(p: Prediction): void },
+  ) {
+    this.live = watch
+      ? {
+          retransmit: (a, facts) => {
+            const p = predict(a, facts);
+            if (p) watch.prediction(p);
+          },
+        }
+      : null;
+  }
+
+  /** Live: the input's clock has reached `seconds` (read off the wall clock while the input is silent). */
+  advance(input: string, seconds: number): void {
+    this.trackers.get(input)?.advance(seconds);
+  }
+
+  /** Live: the latest time each input's lines showed. */
+  clocks(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [input, t] of this.trackers) if (t.facts.lastSeconds !== null) out.set(input, t.facts.lastSeconds);
+    return out;
+  }
 
   /**
    * What inputs still to be read, or the one being read, may bring. While
@@ -98,7 +128,7 @@ export class Analyzer {
   packets(input: string): PacketTracker {
     let t = this.trackers.get(input);
     if (!t) {
-      t = new PacketTracker(input, () => ++this.lastId, (a, facts) => this.decided(a, facts));
+      t = new PacketTracker(input, () => ++this.lastId, (a, facts) => this.decided(a, facts), this.live);
       this.trackers.set(input, t);
       this.facts.set(input, t.facts);
     }
@@ -168,7 +198,7 @@ export class Analyzer {
   private decided(a: AttemptState, facts: InputFacts): void {
     this.packetAttempts++;
     const report = assess(a, facts);
-    const pf = packetFacts(a);
+    const pf = packetFacts(a, facts);
     const e = this.expected;
     if (e.connects || e.clients || this.connects.length > 0 || this.clientRuns.length > 0) {
       const first = a.firstSyn;
@@ -190,7 +220,7 @@ export class Analyzer {
   }
 
   private release(ctx: NonNullable<Analyzer["context"]>, report: AttemptReport, facts: PacketFacts | undefined): void {
-    const done = ctx.firewall.complete(report);
+    const done = icmpDoubt(ctx.firewall.complete(report), facts);
     ctx.settings.compare(done);
     this.diagnoser.add(done, facts);
     this.sink(done);

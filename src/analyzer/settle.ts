@@ -2,8 +2,15 @@
 // timer could still send a packet that assess() would read differently, and
 // the input has run long enough to show it.
 import type { AttemptState } from "./attempt.js";
-import { RTO_MAX } from "./kernel-model.js";
-import { FIN_LINGER_SECONDS, IDLE_SECONDS, nextSynDeadline } from "./thresholds.js";
+import { fitSchedules, nextInterval, preferenceOrder, RTO_MAX } from "./kernel-model.js";
+import {
+  FIN_LINGER_SECONDS,
+  IDLE_SECONDS,
+  NO_FIT_QUIET_SECONDS,
+  nextSynDeadline,
+  TIMER_LATE_FACTOR,
+  TIMER_SLACK_SECONDS,
+} from "./thresholds.js";
 
 /**
  * After its last SYN, an unanswered attempt may still get a retransmission
@@ -26,4 +33,43 @@ export function settleTime(a: AttemptState): number {
   // unanswered, or answered by ICMP errors the socket may not have taken
   const last = a.syns[a.syns.length - 1]!.seconds;
   return last === null ? Infinity : Math.max(last, a.lastActivity) + QUIET_AFTER_LAST_SYN;
+}
+
+/**
+ * Live (the input is a capture still running): silence is evidence, so an
+ * unanswered attempt is decided as soon as the kernel's next timer would have
+ * shown itself. With SYNs that form a whole schedule, that is its give-up
+ * time, late by as much as intervalFits() lets a timer be late (a SYN later
+ * than that would fit no schedule anyway); with SYNs that only start
+ * schedules, when every possible next SYN is overdue (assess()'s own
+ * deadline); with spacing that fits nothing, NO_FIT_QUIET_SECONDS after the
+ * last SYN. Answered attempts settle as they do in a file.
+ */
+export function liveSettleTime(a: AttemptState): number {
+  const atEnd = settleTime(a);
+  if (a.synAcks.length > 0 || a.refusedBy !== null) return atEnd;
+  const first = a.syns[0]!.seconds;
+  const times = a.syns.map((s) => s.seconds);
+  if (first === null || times.some((t) => t === null)) return atEnd;
+  const offsets = (times as number[]).map((t) => t - first);
+  const lastSyn = offsets[offsets.length - 1]!;
+  const plan = expectedEnd(offsets.slice(1).map((t, i) => t - offsets[i]!), lastSyn);
+  return Math.min(atEnd, first + Math.max(plan, (a.lastActivity ?? first) - first));
+}
+
+/** Seconds after the first SYN by which the kernel has shown its next move, for SYNs at these intervals. */
+function expectedEnd(intervals: number[], lastSyn: number): number {
+  const fits = fitSchedules(intervals);
+  const complete = fits.filter((f) => f.complete).sort((x, y) => preferenceOrder(x.schedule, y.schedule))[0];
+  if (complete) {
+    const s = complete.schedule;
+    return lastSyn + (s.giveUpAt - s.synTimes[s.synTimes.length - 1]!) * TIMER_LATE_FACTOR + TIMER_SLACK_SECONDS;
+  }
+  if (fits.length === 0) return lastSyn + NO_FIT_QUIET_SECONDS;
+  let end = lastSyn;
+  for (const f of fits) {
+    const next = nextInterval(f.schedule, intervals.length + 1);
+    if (next !== null) end = Math.max(end, nextSynDeadline(lastSyn, next));
+  }
+  return end;
 }

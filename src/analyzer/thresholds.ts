@@ -21,6 +21,16 @@ export const TIMEOUT_LATE_SECONDS = 0.5;
 export const SAME_MOMENT_SECONDS = 2;
 /** A SYN flood on one 4-tuple must not grow an attempt without bound: evidence kept per attempt and kind. */
 export const MAX_EVIDENCE_KEPT = 256;
+/**
+ * An ICMP error ends connect() after at most this many SYNs: a REJECT on
+ * another host at the first; one on the client's own host at the second,
+ * because the first error arrives while connect() holds the socket lock and
+ * is dropped (TcpExtLockDroppedIcmps; fixtures/reject-icmp-port). Linux's
+ * default tcp_syn_retries is 6 (Documentation/networking/ip-sysctl.rst), so
+ * a kernel giving up this early is the rarer reading when the capture holds
+ * no ICMP error at all (a `port N` filter drops them).
+ */
+export const SYNS_BEFORE_ICMP_ENDS_CONNECT = 2;
 /** Zeek's tcp_inactivity_timeout: an established connection idle this long is taken as over. */
 export const IDLE_SECONDS = 300;
 /**

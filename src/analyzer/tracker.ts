@@ -10,7 +10,7 @@ import { AttemptState, timed, type TimedEvidence } from "./attempt.js";
 import { MinHeap } from "./heap.js";
 import { UnansweredIndex } from "./unanswered.js";
 import { detach } from "../strings.js";
-import { settleTime } from "./settle.js";
+import { liveSettleTime, settleTime } from "./settle.js";
 import { MAX_EVIDENCE_KEPT, REUSE_MEMORY_SECONDS, SAME_SYN_SECONDS } from "./thresholds.js";
 
 export { tupleKey };
@@ -22,6 +22,13 @@ export interface InputFacts {
   droppedByKernel: number;
   /** Segments printed by -q, which shows no flags. */
   quietSegments: number;
+  /** ICMP errors in the input, whatever they answer: none at all may mean the capture filter left them out. */
+  icmpErrors: number;
+}
+
+/** What a live capture's watcher hears of before the verdicts: SYNs retransmitted without an answer. */
+export interface LiveHooks {
+  retransmit(a: AttemptState, facts: InputFacts): void;
 }
 
 /** One direction of an open attempt's 4-tuple. */
@@ -44,13 +51,27 @@ export class PacketTracker {
   private readonly settles = new MinHeap<{ attempt: AttemptState | null }>();
   /** 4-tuples decided lately: a new SYN there with another ISN is a reused port. */
   private readonly recent = new Map<string, { id: number; isn: number | null; until: number }>();
-  readonly facts: InputFacts = { lastSeconds: null, droppedByKernel: 0, quietSegments: 0 };
+  readonly facts: InputFacts = { lastSeconds: null, droppedByKernel: 0, quietSegments: 0, icmpErrors: 0 };
 
   constructor(
     readonly input: string,
     private readonly nextId: () => number,
     private readonly decide: (a: AttemptState, facts: InputFacts) => void,
+    private readonly live: LiveHooks | null = null,
   ) {}
+
+  /** When the attempt's verdict can no longer change: on a live capture, silence decides sooner. */
+  private settleAt(a: AttemptState): number {
+    return this.live ? liveSettleTime(a) : settleTime(a);
+  }
+
+  /**
+   * Live: the input's clock, read off the wall clock while no line comes,
+   * moved to `now`: attempts whose kernel has given up by then are decided.
+   */
+  advance(now: number): void {
+    this.tick(now);
+  }
 
   feed(ev: PacketEvent): void {
     if (ev.type === "capture-stats") {
@@ -109,7 +130,7 @@ export class PacketTracker {
       // an entry the attempt was rescheduled from, or one of an attempt decided since
       if (a === null) continue;
       a.settleEntry = null;
-      const at = settleTime(a);
+      const at = this.settleAt(a);
       if (at > now) this.schedule(a, at);
       else this.settle(a, true);
     }
@@ -182,6 +203,8 @@ export class PacketTracker {
   private handshakeDone(a: AttemptState, at: TimedEvidence, key: string): void {
     a.handshakeAck = at;
     if (a.awaitingAck) this.awaiting(a, key, false);
+    // live: connected is the verdict the watcher waits for (a RST after it is not followed)
+    if (this.live) this.settle(a, true);
   }
 
   /** After both FINs the connection's end is near: look at it again sooner. */
@@ -189,7 +212,7 @@ export class PacketTracker {
     if (fromClient) a.finFromClient = true;
     else a.finFromServer = true;
     if (a.finFromClient && a.finFromServer && a.synAcks.length > 0) {
-      const at = settleTime(a);
+      const at = this.settleAt(a);
       if (at < a.settleAt) this.schedule(a, at);
     }
   }
@@ -204,15 +227,18 @@ export class PacketTracker {
       if (since !== null && since < SAME_SYN_SECONDS) return;
       if (existing.syns.length < MAX_EVIDENCE_KEPT) existing.syns.push(timed(seg.at, seg.time));
       if (existing.synAcks.length === 0) this.unanswered?.sent(existing);
+      if (this.live) this.retransmitted(existing);
       return;
     }
+    const seen = this.recent.get(key);
+    // live: a SYN the kernel retransmits after its attempt was decided by an ICMP error the socket did not take (local REJECT)
+    if (this.live && !existing && seen && seen.isn !== null && seen.isn === seg.seq && seconds(seg) !== null && seconds(seg)! <= seen.until) return;
     const attempt = new AttemptState(this.nextId(), seg.at.input, seg.family, copy(seg.src), copy(seg.dst), seg.seq, seg.time ? detach(seg.time.text) : null);
     if (existing) {
       if (!anotherCapture) attempt.reusedPortOf = existing.id;
       // the 4-tuple now belongs to the new attempt; the old one is decided when it settles
       this.detach(existing);
     } else {
-      const seen = this.recent.get(key);
       const t = seconds(seg);
       if (seen && t !== null && t <= seen.until && seen.isn !== seg.seq) attempt.reusedPortOf = seen.id;
     }
@@ -226,7 +252,14 @@ export class PacketTracker {
     this.unanswered?.sent(attempt);
     this.undecided.add(attempt);
     // looked at again when its verdict could have settled, if nothing else comes for it
-    this.schedule(attempt, settleTime(attempt));
+    this.schedule(attempt, this.settleAt(attempt));
+  }
+
+  /** Live: an unanswered attempt sent another SYN: its expected end moves, and the watcher hears of it. */
+  private retransmitted(a: AttemptState): void {
+    if (a.answered) return;
+    this.schedule(a, this.settleAt(a));
+    this.live!.retransmit(a, this.facts);
   }
 
   private reset(seg: TcpSegmentEvent, a: AttemptState, fromClient: boolean): void {
@@ -251,6 +284,7 @@ export class PacketTracker {
   // which names the exact 4-tuple. Without it, the latest attempt from the
   // ICMP's addressee to that destination is the one it answers.
   private unreachable(ev: IcmpUnreachableEvent): void {
+    this.facts.icmpErrors++;
     const side = ev.quoted ? this.open.get(tupleKey(ev.quoted.src, ev.quoted.dst)) : undefined;
     const attempt = ev.quoted ? (side?.fromClient ? side.attempt : undefined) : this.latestTo(ev);
     if (!attempt) return;
@@ -260,6 +294,8 @@ export class PacketTracker {
     // the first ones and always the latest: the verdict reads the last one
     if (attempt.icmps.length < MAX_EVIDENCE_KEPT) attempt.icmps.push(entry);
     else attempt.icmps[attempt.icmps.length - 1] = entry;
+    // live: the verdict comes with the answer (a file waits for a SYN that a busy socket may still retransmit)
+    if (this.live) this.settle(attempt, true);
   }
 
   // Without the quoted packet (-v), see UnansweredIndex.

@@ -48,6 +48,8 @@ export interface FormatReader {
   /** Parses one non-blank line; what it recognised goes on to the events. */
   line(line: number, text: string): LineParse<unknown>;
   end(): void;
+  /** Live: the input paused; what waits for a next line (a packet's continuation) is handed on now. */
+  idle?(): void;
   /** Things worth telling about the input as a whole. */
   notes(): string[];
 }

@@ -68,6 +68,7 @@ function reader(ctx: ReaderContext) {
       if (parsed.ok) assembler.line(line, parsed.value);
       return parsed;
     },
+    idle: () => assembler.idle(),
     end: () => assembler.end(),
     notes: () => assembler.notes,
   };

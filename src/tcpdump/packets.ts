@@ -141,6 +141,15 @@ export class TcpdumpAssembler {
     return true;
   }
 
+  /**
+   * The input paused (live): the packet waiting for a continuation line
+   * goes on now. tcpdump -l writes a packet's lines together, so after a
+   * pause none is still to come.
+   */
+  idle(): void {
+    this.flush();
+  }
+
   end(): void {
     this.flush();
     if (!this.relativeDecided && this.held.length > 0) this.decideUndecreasing();
