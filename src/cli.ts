@@ -217,19 +217,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           exitCode = EXIT.USAGE;
           return;
         }
+        const readsStdin = !args.files || args.files.length === 0 || args.files.includes(STDIN_MARK);
+        const live = readsStdin && io.stdinIsLive === true;
         // one JSON object per line, handed on in pieces of about 64 KiB
         let pending = "";
         const write = (o: Record<string, unknown>) => {
           pending += `${JSON.stringify(o)}\n`;
-          if (pending.length >= 1 << 16) flush();
+          // live: each record as soon as it is made
+          if (pending.length >= 1 << 16 || live) flush();
         };
         const flush = () => {
           if (pending) io.stdout(pending);
           pending = "";
         };
         const sources = await sourcesFor(args.files, io);
-        const readsStdin = !args.files || args.files.length === 0 || args.files.includes(STDIN_MARK);
-        const live = readsStdin && io.stdinIsLive === true;
         // records only, printed as they are read: no attempt is built, memory stays flat
         const result = await withInterrupt((signal) =>
           runPipeline(sources, {

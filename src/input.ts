@@ -29,6 +29,8 @@ export interface InputSource {
   size?: number;
   /** Found in a folder the user named: a binary file there is skipped with a note, not an error. */
   inFolder?: string;
+  /** A file that grows as it is read (--follow): its format is found as it is read, like standard input's. */
+  growing?: true;
 }
 
 export function fileSource(path: string): InputSource {
@@ -60,6 +62,7 @@ const FOLLOW_POLL_MS = 100;
 export function followSource(path: string, signal: AbortSignal): InputSource {
   return {
     name: path,
+    growing: true,
     async open() {
       let handle;
       try {

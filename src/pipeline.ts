@@ -37,6 +37,8 @@ export interface InputSummary {
   noToolOutput?: true;
   /** Problems with the input as a whole, one line each. */
   warnings: string[];
+  /** tcpdump's statistics when it stopped (its stderr, captured with 2>&1): null where it printed none. */
+  capture?: { captured: number | null; receivedByFilter: number | null; droppedByKernel: number | null };
 }
 
 export interface Progress {
@@ -101,7 +103,7 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
     options.analyze === false
       ? null
       : new Analyzer(options.onAttempt ?? ((r) => collected.push(r)), options.live ? { prediction: (p) => options.live!.onPrediction?.(p) } : undefined);
-  const silence = options.live && analyzer ? new SilenceClock(analyzer) : null;
+  const silence = options.live ? new SilenceClock(analyzer) : null;
   if (silence) options = { ...options, onProgress: silence.chunked(options.onProgress) };
   const sink: EventSink = analyzer
     ? { feed: (e) => analyzer.feed(e), packets: (input: string) => analyzer.packets(input) }
@@ -160,7 +162,7 @@ async function planInputs(sources: InputSource[], options: PipelineOptions): Pro
   const planned: Planned[] = [];
   for (const [index, source] of sources.entries()) {
     const given = options.formats?.get(normalize(source.name)) ?? options.format;
-    const detection = given ? { format: given, reason: GIVEN } : source.name === "-" ? null : await firstLinesFormat(source);
+    const detection = given ? { format: given, reason: GIVEN } : source.name === "-" || source.growing ? null : await firstLinesFormat(source);
     planned.push({ source, index, format: detection?.format ?? null, reason: detection?.reason ?? "" });
   }
   return [...planned.filter((p) => CONTEXT.has(p.format)), ...planned.filter((p) => !CONTEXT.has(p.format))];
@@ -216,12 +218,26 @@ async function readInput(
   const sections: InputSummary[] = [];
   const feed = (e: AnalyzerEvent) => sink.feed(e);
   const note = (input: string, text: string) => analyzer?.note(input, text);
+  // tcpdump's statistics go on the summary of the input (or section) that printed them
+  const statsSink: EventSink = {
+    ...sink,
+    feed(e) {
+      if (e.type === "capture-stats") {
+        const s = e.at.input === summary.name ? summary : sections.find((x) => x.name === e.at.input);
+        if (s) {
+          s.capture ??= { captured: null, receivedByFilter: null, droppedByKernel: null };
+          s.capture[e.kind === "captured" ? "captured" : e.kind === "received" ? "receivedByFilter" : "droppedByKernel"] = e.count;
+        }
+      }
+      sink.feed(e);
+    },
+  };
   /** A reader of one format for this input or one of its sections. */
   const open = (format: ToolFormat, input: string, hints: CommandHints): FormatReader => {
     const onRecord = options.onRecord;
     return readerFor(format, {
       input,
-      sink,
+      sink: statsSink,
       hints,
       ...(options.relativeTimes ? { relativeTimes: options.relativeTimes } : {}),
       ...(onRecord ? { onRecord: (line: number, record: ParsedRecord) => onRecord(input, format, line, record) } : {}),

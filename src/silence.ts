@@ -5,8 +5,14 @@
 import type { Analyzer } from "./analyzer/index.js";
 import type { Progress } from "./pipeline.js";
 
-/** How often the silence is looked at: a verdict by silence comes this late at most (the issue allows 1 s). */
-const TICK_MS = 100;
+/** How often the silence is looked at: a verdict waits this much at most beyond its moment. */
+const TICK_MS = 25;
+/**
+ * A pause this long hands on what waits for a next line (a packet's -v
+ * continuation): tcpdump -l writes a packet's lines together, microseconds
+ * apart, and a verdict is due within 100 ms of its line.
+ */
+const PAUSE_MS = 50;
 /**
  * How long the input must have been silent before the wall clock counts: a
  * fast reader of a pipe (cat FILE | tcpdiag) never pauses this long, so its
@@ -22,7 +28,8 @@ export class SilenceClock {
   private paused = false;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly analyzer: Analyzer) {
+  /** Without an analyzer (tcpdiag parse) a pause still hands on what waits for a next line. */
+  constructor(private readonly analyzer: Analyzer | null) {
     this.timer = setInterval(() => this.tick(), TICK_MS);
     // the input keeps the process alive, not this timer
     this.timer.unref();
@@ -33,20 +40,20 @@ export class SilenceClock {
     return (p) => {
       this.lastChunk = Date.now();
       this.paused = false;
-      this.clocks = this.analyzer.clocks();
+      this.clocks = this.analyzer?.clocks() ?? this.clocks;
       inner?.(p);
     };
   }
 
   private tick(): void {
     const silent = Date.now() - this.lastChunk;
-    if (silent < SILENT_MS) return;
-    if (!this.paused) {
+    if (silent >= PAUSE_MS && !this.paused) {
       this.paused = true;
       this.onPause();
-      this.clocks = this.analyzer.clocks();
+      this.clocks = this.analyzer?.clocks() ?? this.clocks;
     }
-    for (const [input, seconds] of this.clocks) this.analyzer.advance(input, seconds + silent / 1000);
+    if (silent < SILENT_MS) return;
+    for (const [input, seconds] of this.clocks) this.analyzer?.advance(input, seconds + silent / 1000);
   }
 
   stop(): void {

@@ -8,7 +8,7 @@ import {
   IDLE_SECONDS,
   NO_FIT_QUIET_SECONDS,
   nextSynDeadline,
-  TIMER_LATE_FACTOR,
+  TIMEOUT_LATE_FACTOR,
   TIMER_SLACK_SECONDS,
 } from "./thresholds.js";
 
@@ -39,8 +39,8 @@ export function settleTime(a: AttemptState): number {
  * Live (the input is a capture still running): silence is evidence, so an
  * unanswered attempt is decided as soon as the kernel's next timer would have
  * shown itself. With SYNs that form a whole schedule, that is its give-up
- * time, late by as much as intervalFits() lets a timer be late (a SYN later
- * than that would fit no schedule anyway); with SYNs that only start
+ * time, as late as the kernel's timer is seen to be (TIMEOUT_LATE_FACTOR: a
+ * SYN later still is taken as too late to change the verdict); with SYNs that only start
  * schedules, when every possible next SYN is overdue (assess()'s own
  * deadline); with spacing that fits nothing, NO_FIT_QUIET_SECONDS after the
  * last SYN. Answered attempts settle as they do in a file.
@@ -49,6 +49,13 @@ export function liveSettleTime(a: AttemptState): number {
   const atEnd = settleTime(a);
   if (a.synAcks.length > 0 || a.refusedBy !== null) return atEnd;
   const first = a.syns[0]!.seconds;
+  if (a.icmpCount > 0) {
+    // A second error, or one to a retransmitted SYN, is taken by the socket. The
+    // first may not be (a REJECT on the client's own host answers while connect()
+    // holds the socket lock): a SYN retransmitted after the first RTO would show it.
+    if (a.icmpCount >= 2 || a.syns.length >= 2) return -Infinity;
+    return first === null ? atEnd : first + FIRST_RTO_SECONDS * TIMEOUT_LATE_FACTOR + TIMER_SLACK_SECONDS;
+  }
   const times = a.syns.map((s) => s.seconds);
   if (first === null || times.some((t) => t === null)) return atEnd;
   const offsets = (times as number[]).map((t) => t - first);
@@ -57,13 +64,16 @@ export function liveSettleTime(a: AttemptState): number {
   return Math.min(atEnd, first + Math.max(plan, (a.lastActivity ?? first) - first));
 }
 
+/** RFC 6298's initial RTO, Linux's since 3.1 (TCP_TIMEOUT_INIT): when the first SYN is retransmitted. */
+const FIRST_RTO_SECONDS = 1;
+
 /** Seconds after the first SYN by which the kernel has shown its next move, for SYNs at these intervals. */
 function expectedEnd(intervals: number[], lastSyn: number): number {
   const fits = fitSchedules(intervals);
   const complete = fits.filter((f) => f.complete).sort((x, y) => preferenceOrder(x.schedule, y.schedule))[0];
   if (complete) {
     const s = complete.schedule;
-    return lastSyn + (s.giveUpAt - s.synTimes[s.synTimes.length - 1]!) * TIMER_LATE_FACTOR + TIMER_SLACK_SECONDS;
+    return lastSyn + (s.giveUpAt - s.synTimes[s.synTimes.length - 1]!) * TIMEOUT_LATE_FACTOR + TIMER_SLACK_SECONDS;
   }
   if (fits.length === 0) return lastSyn + NO_FIT_QUIET_SECONDS;
   let end = lastSyn;

@@ -294,8 +294,12 @@ export class PacketTracker {
     // the first ones and always the latest: the verdict reads the last one
     if (attempt.icmps.length < MAX_EVIDENCE_KEPT) attempt.icmps.push(entry);
     else attempt.icmps[attempt.icmps.length - 1] = entry;
-    // live: the verdict comes with the answer (a file waits for a SYN that a busy socket may still retransmit)
-    if (this.live) this.settle(attempt, true);
+    // live: the verdict comes with the answer the socket takes (a file waits for the input to show it)
+    if (this.live) {
+      const at = this.settleAt(attempt);
+      if (at <= (this.facts.lastSeconds ?? -Infinity)) this.settle(attempt, true);
+      else this.schedule(attempt, at);
+    }
   }
 
   // Without the quoted packet (-v), see UnansweredIndex.

@@ -50,6 +50,7 @@ const PER_ATTEMPT = new Set([
   "APP_GAVE_UP",
   "CAPTURE_ENDS_DURING_RETRIES",
   "CONNECTION_RESET",
+  "ICMP_MAY_BE_FILTERED",
 ]);
 
 /** The column the words start at, after the event's kind. */
@@ -83,6 +84,16 @@ export function clockText(seconds: number, clock: ClockKind): string {
 function backoff(p: Prediction): string {
   const l = p.report.inferred.linearTimeouts;
   return l === 0 ? "exponential" : `${l} linear`;
+}
+
+/** tcpdump's statistics in its own words. */
+function captureWords(c: NonNullable<PipelineResult["inputs"][number]["capture"]>): string {
+  const parts = [
+    c.captured !== null ? `${c.captured} packets captured` : null,
+    c.receivedByFilter !== null ? `${c.receivedByFilter} received by filter` : null,
+    c.droppedByKernel !== null ? `${c.droppedByKernel} dropped by kernel${c.droppedByKernel > 0 ? ": answers may be missing" : ""}` : null,
+  ];
+  return `tcpdump: ${parts.filter((p) => p !== null).join(", ")}`;
 }
 
 export class LiveReport {
@@ -125,6 +136,7 @@ export class LiveReport {
       return;
     }
     for (const d of notable) this.finding(d);
+    for (const i of result.inputs) if (i.capture) this.line("capture", null, captureWords(i.capture));
     const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
     const outcomes = [...this.counts].map(([o, n]) => `${n} ${o}`).join(", ");
     const how = interrupted ? "interrupted (Ctrl-C)" : "input ended";
