@@ -4,6 +4,7 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
 import { expandSources, followSource, stdinSource, type InputSource } from "./input.js";
+import { EXIT, exitCode, uselessFolders, type RunFacts } from "./exit-code.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
 import { progressLine } from "./report/progress.js";
 import { JsonReportWriter } from "./report/json.js";
@@ -12,8 +13,7 @@ import { TableReport } from "./report/table.js";
 import type { RelativeMode } from "./tcpdump/clock.js";
 import { VERSION } from "./version.js";
 
-/** 130 for a run stopped by Ctrl-C, as a shell reports a command killed by SIGINT (128 + 2); its report covers what was read. */
-export const EXIT = { OK: 0, USAGE: 2, UNREADABLE: 3, INTERRUPTED: 130 } as const;
+export { EXIT };
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -60,17 +60,20 @@ function formatOptions(given: string[] | undefined, io: CliIo): Pick<PipelineOpt
   return out;
 }
 
-/** Exit code and one-line messages for inputs that could not be read. */
-function inputProblems(result: PipelineResult, io: CliIo): number {
-  let code: number = EXIT.OK;
-  for (const e of result.errors) {
-    io.stderr(`tcpdiag: ${e.message}\n`);
-    code = EXIT.UNREADABLE;
-  }
-  for (const i of result.inputs) {
-    for (const w of i.warnings) io.stderr(`tcpdiag: warning: ${i.name}: ${w}\n`);
-    // a notes file among a folder's logs is said, not an error
-    if (i.noToolOutput && !i.folder) code = EXIT.UNREADABLE;
+/** One line on standard error for each input that could not be read, and each warning. */
+function sayProblems(result: PipelineResult, io: CliIo): void {
+  for (const e of result.errors) io.stderr(`tcpdiag: ${e.message}\n`);
+  for (const i of result.inputs) for (const w of i.warnings) io.stderr(`tcpdiag: warning: ${i.name}: ${w}\n`);
+  for (const folder of uselessFolders(result.inputs)) io.stderr(`tcpdiag: ${folder}: no file in the folder holds tool output\n`);
+}
+
+/** The messages, then the exit code. */
+function finishRun(result: PipelineResult, io: CliIo, run: RunFacts): number {
+  sayProblems(result, io);
+  const code = exitCode(result, run);
+  if (code === EXIT.STRICT) {
+    const n = result.inputs.reduce((k, i) => k + i.unparsed, 0);
+    io.stderr(`tcpdiag: --strict: ${n} line${n === 1 ? "" : "s"} not parsed\n`);
   }
   return code;
 }
@@ -81,14 +84,21 @@ function terminalWidth(io: CliIo): number {
   return io.columns ?? (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 100);
 }
 
+/** Ctrl-C or SIGTERM ends the reading: the report covers what was read, marked as interrupted; a second one stops at once. */
 function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>, controller = new AbortController()): Promise<T> {
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
     controller.abort();
   };
-  process.on("SIGINT", onSigint);
-  return run(controller.signal).finally(() => process.off("SIGINT", onSigint));
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return run(controller.signal).finally(() => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  });
 }
+
+const STRICT = { type: "boolean", default: false, describe: "exit 4 when any line was not parsed (after the report)" } as const;
 
 /** Live lines fit this many columns when neither COLUMNS nor the terminal says otherwise. */
 const LIVE_WIDTH = 80;
@@ -100,6 +110,7 @@ async function analyzeLive(
   json: boolean,
   io: CliIo,
   interrupt: AbortController,
+  strict: boolean,
 ): Promise<number> {
   const fromEnv = Number(process.env.COLUMNS);
   const width = Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : (io.columns ?? LIVE_WIDTH);
@@ -116,8 +127,7 @@ async function analyzeLive(
   );
   const interrupted = interrupt.signal.aborted;
   report.end(result, interrupted);
-  const code = inputProblems(result, io);
-  return interrupted ? EXIT.INTERRUPTED : code;
+  return finishRun(result, io, { interrupted, strict });
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -146,6 +156,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             describe: `read the inputs as this format instead of detecting it; NAME:PATH for one input (${FORMATS.join(", ")})`,
           })
           .option("explain", { type: "boolean", default: false, describe: "say why each input was read as its format" })
+          .option("strict", STRICT)
           .option("all", { type: "boolean", default: false, describe: "list every attempt in the table, not only those that failed or need attention" })
           .option("live", {
             type: "boolean",
@@ -180,7 +191,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const sources = args.follow !== undefined ? [followSource(args.follow, interrupt.signal), ...(args.files?.length ? await sourcesFor(args.files, io) : [])] : await sourcesFor(args.files, io);
         unmatchedFormats(formats, sources, io);
         if (live) {
-          exitCode = await analyzeLive(sources, { ...formats, ...(relative ? { relativeTimes: relative as RelativeMode } : {}) }, args.json, io, interrupt);
+          exitCode = await analyzeLive(sources, { ...formats, ...(relative ? { relativeTimes: relative as RelativeMode } : {}) }, args.json, io, interrupt, args.strict);
           return;
         }
         // attempts go to the report as they are decided: the JSON is written as it comes, the table keeps what it lists
@@ -198,7 +209,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           interrupt,
         );
         progress?.done();
-        exitCode = interrupt.signal.aborted ? EXIT.INTERRUPTED : inputProblems(result, io);
+        exitCode = finishRun(result, io, { interrupted: interrupt.signal.aborted, strict: args.strict });
         if (json) json.end(result);
         else io.stdout(table!.render(result));
       },
@@ -209,7 +220,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       (y) =>
         y
           .positional("files", { type: "string", array: true, describe: "files or folders of tool output; - for standard input" })
-          .option("format", { type: "string", array: true, nargs: 1, describe: "as for analyze" }),
+          .option("format", { type: "string", array: true, nargs: 1, describe: "as for analyze" })
+          .option("strict", STRICT),
       async (args) => {
         if (usageError) return;
         const formats = formatOptions(args.format, io);
@@ -232,6 +244,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         };
         const sources = await sourcesFor(args.files, io);
         // records only, printed as they are read: no attempt is built, memory stays flat
+        const interrupt = new AbortController();
         const result = await withInterrupt((signal) =>
           runPipeline(sources, {
             signal,
@@ -242,9 +255,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             onRecord: (input, format, line, record) => write({ input, line, format, ...record }),
             onUnparsed: (u: UnparsedLine) => write({ input: u.input, line: u.line, type: "unparsed", reason: u.reason, text: u.text }),
           }),
+          interrupt,
         );
         flush();
-        exitCode = inputProblems(result, io);
+        exitCode = finishRun(result, io, { interrupted: interrupt.signal.aborted, strict: args.strict });
       },
     )
     .demandCommand(1, "name a command: analyze or parse")
@@ -254,8 +268,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     .wrap(Math.min(100, io.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      io.stderr(`tcpdiag: ${msg}\nRun tcpdiag --help for usage.\n`);
+      // yargs' own checks (an option without its value) are usage errors too; anything else is a bug
+      if (err && err.name !== "YError") throw err;
+      io.stderr(`tcpdiag: ${msg ?? err?.message}\nRun tcpdiag --help for usage.\n`);
       exitCode = EXIT.USAGE;
       usageError = true;
     });

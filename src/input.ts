@@ -6,6 +6,7 @@ import { createReadStream } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { decoded, loneCrAsLf } from "./content.js";
 
 /** A line longer than this is reported, not parsed (tcpdump's longest real lines are ~300 KB). */
 export const MAX_LINE_BYTES = 4 * 1024 * 1024;
@@ -122,14 +123,30 @@ export async function expandSources(names: string[], stdin: () => InputSource): 
       out.push(fileSource(name));
       continue;
     }
-    const entries = (await readdir(name, { recursive: true, withFileTypes: true }))
-      .filter((e) => e.isFile())
-      .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
-      .sort();
+    let entries: string[];
+    try {
+      entries = await folderFiles(name);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? "error";
+      out.push({ name, open: async () => { throw new InputError(name, `cannot read the folder (${code})`); } });
+      continue;
+    }
     if (entries.length === 0) out.push({ name, open: async () => { throw new InputError(name, "is an empty folder"); } });
     for (const file of entries) out.push({ ...fileSource(file), inFolder: name });
   }
   return out;
+}
+
+/** Every file under a folder, in path order: files, and symbolic links to files (a link to a folder is not followed, so no loop). */
+async function folderFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  const files: string[] = [];
+  for (const e of entries) {
+    const path = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
+    if (e.isFile()) files.push(path);
+    else if (e.isSymbolicLink() && (await stat(path).catch(() => null))?.isFile()) files.push(path);
+  }
+  return files.sort();
 }
 
 export function stdinSource(stream: Readable = process.stdin): InputSource {
@@ -139,22 +156,14 @@ export function stdinSource(stream: Readable = process.stdin): InputSource {
 export interface ReadStats {
   lines: number;
   crlfLines: number;
+  /** Lines ended by a CR alone (read as line ends). */
+  crLines: number;
+  /** Lines that held NUL bytes (removed). */
+  nulLines: number;
   invalidUtf8Lines: number;
   /** Line numbers of lines over MAX_LINE_BYTES. */
   overlong: number[];
   bytes: number;
-}
-
-const PCAP_MAGICS = ["a1b2c3d4", "d4c3b2a1", "a1b23c4d", "4d3cb2a1", "0a0d0d0a"];
-
-function binaryReason(head: Buffer): string | null {
-  const magic = head.subarray(0, 4).toString("hex");
-  if (head.length >= 4 && PCAP_MAGICS.includes(magic)) {
-    return "is a binary pcap/pcapng capture, not text: print it with `tcpdump -nn -r FILE` and give tcpdiag that text";
-  }
-  const sample = head.subarray(0, 4096);
-  if (sample.includes(0)) return "is binary data (it has NUL bytes), not tool output";
-  return null;
 }
 
 const REPLACEMENT = Buffer.from("\uFFFD");
@@ -175,11 +184,11 @@ export async function readLines(
   onBytes?: (bytes: number, lines: number) => void,
 ): Promise<ReadStats> {
   const stream = await source.open();
-  const stats: ReadStats = { lines: 0, crlfLines: 0, invalidUtf8Lines: 0, overlong: [], bytes: 0 };
+  const stats: ReadStats = { lines: 0, crlfLines: 0, crLines: 0, nulLines: 0, invalidUtf8Lines: 0, overlong: [], bytes: 0 };
   let carry: Buffer | null = null;
   let skipping = false; // inside an overlong line
-  let checkedHead = false;
   let ascii = true;
+  let nul = false; // the chunk holds NUL bytes
 
   const emit = (buf: Buffer, start: number, end: number) => {
     stats.lines++;
@@ -187,9 +196,13 @@ export async function readLines(
       end--;
       stats.crlfLines++;
     }
-    if (ascii) return onLine(stats.lines, (buf as Slicing).latin1Slice(start, end));
-    const text = (buf as Slicing).utf8Slice(start, end);
-    if (text.includes("\uFFFD") && buf.subarray(start, end).indexOf(REPLACEMENT) < 0) stats.invalidUtf8Lines++;
+    let text = ascii ? (buf as Slicing).latin1Slice(start, end) : (buf as Slicing).utf8Slice(start, end);
+    if (!ascii && text.includes("\uFFFD") && buf.subarray(start, end).indexOf(REPLACEMENT) < 0) stats.invalidUtf8Lines++;
+    // a log padded or damaged with NUL bytes: the text around them is still read
+    if (nul && text.includes("\0")) {
+      text = text.replace(/\0+/g, "");
+      stats.nulLines++;
+    }
     onLine(stats.lines, text);
   };
 
@@ -197,15 +210,25 @@ export async function readLines(
   const stop = () => stream.destroy();
   signal?.addEventListener("abort", stop, { once: true });
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    for await (const chunk of decoded(stream, (reason) => new InputError(source.name, reason, true))) {
       if (signal?.aborted) break;
-      let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
-      if (!checkedHead) {
-        checkedHead = true;
-        const reason = binaryReason(buf);
-        if (reason) throw new InputError(source.name, reason, true);
-      }
+      let buf = chunk;
       stats.bytes += buf.length;
+      // a CR that ended the last chunk ends a line unless this one starts with its LF
+      if (carry && carry[carry.length - 1] === 13 && buf[0] !== 10 && !skipping) {
+        emit(carry, 0, carry.length);
+        stats.crlfLines--;
+        stats.crLines++;
+        carry = null;
+      }
+      if (buf.includes(13)) {
+        const lone = loneCrAsLf(buf);
+        if (lone) {
+          buf = lone.text;
+          stats.crLines += lone.count;
+        }
+      }
+      nul = buf.includes(0) || (carry !== null && carry.includes(0));
       ascii = isAscii(buf) && (carry === null || isAscii(carry));
       let start = 0;
       if (carry) {
@@ -237,7 +260,14 @@ export async function readLines(
       buf = EMPTY;
       onBytes?.(stats.bytes, stats.lines);
     }
-    if (carry && !skipping) emit(carry, 0, carry.length);
+    if (carry && !skipping) {
+      emit(carry, 0, carry.length);
+      // the last line's CR alone, in a file of CR line ends
+      if (carry[carry.length - 1] === 13 && stats.crLines > 0) {
+        stats.crlfLines--;
+        stats.crLines++;
+      }
+    }
   } catch (err) {
     if (signal?.aborted) return stats;
     if (err instanceof InputError) throw err;

@@ -21,6 +21,12 @@ export interface InputSummary {
   formatReason: string;
   lines: number;
   parsed: number;
+  /**
+   * Lines neither parsed nor unparsed: blank lines and text (prose, other
+   * commands' output in a session). Every line is counted once:
+   * lines = parsed + recognised + unparsed (+ sectionLines for a session).
+   */
+  recognised: number;
   unparsed: number;
   blank: number;
   /**
@@ -29,6 +35,8 @@ export interface InputSummary {
    * messages, text); its sections' lines are counted in the sections.
    */
   text: number;
+  /** A terminal session: the lines counted in its sections (inputs NAME#N) rather than in the session. */
+  sectionLines?: number;
   /** For a section of a terminal session: the session's input and the line the section starts at. */
   section?: { of: string; line: number };
   /** Found in this folder (the user named the folder, not the file). */
@@ -94,6 +102,8 @@ export interface PipelineResult extends Analysis {
 }
 
 export const MAX_UNPARSED_LISTED = 1000;
+/** inputs[].formatReason of a binary file skipped in a folder. */
+export const SKIPPED_BINARY = "skipped: binary";
 const GIVEN = "given with --format";
 const MAX_TEXT = 300;
 
@@ -123,7 +133,8 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
       if (source.inFolder && err.binary) {
         // a folder of uploads may hold a pcap or an archive beside the text: a note, not an error
         const skipped = newSummary(source.name);
-        skipped.formatReason = "skipped: binary";
+        skipped.formatReason = SKIPPED_BINARY;
+        skipped.folder = source.inFolder;
         skipped.warnings.push(`skipped: ${err.message.slice(source.name.length + 2)}`);
         read[index]!.inputs = [skipped];
       } else read[index]!.error = err;
@@ -198,7 +209,7 @@ function outlook(current: DetectedFormat | null, later: Planned[]): Outlook {
 }
 
 function newSummary(name: string): InputSummary {
-  return { name, format: "unknown", formatReason: "", lines: 0, parsed: 0, unparsed: 0, blank: 0, text: 0, warnings: [] };
+  return { name, format: "unknown", formatReason: "", lines: 0, parsed: 0, recognised: 0, unparsed: 0, blank: 0, text: 0, warnings: [] };
 }
 
 /** Reads one input (its sections too, for a terminal session); returns its summaries, the input's first. */
@@ -345,7 +356,8 @@ async function readInput(
       if (text.trim() === "") {
         summary.blank++;
         if (reader && "blank" in reader) reader.blank();
-        else if (!reader) held.push([line, text]);
+        // held for a session's sections, where one blank line ends one as well as a thousand: a run of them is held once
+        else if (!reader && (held.length === 0 || held[held.length - 1]![1].trim() !== "")) held.push([line, text]);
         return;
       }
       if (reader) return use(line, text);
@@ -370,8 +382,16 @@ async function readInput(
     unparsed(source.name, line, "", "line longer than 4 MiB: not parsed");
   }
   summary.lines = stats.lines;
-  if (stats.lines === 0) summary.warnings.push("the input is empty");
+  if (stats.lines === 0) {
+    summary.warnings.push("the input is empty");
+    summary.noToolOutput = true;
+  } else if (summary.blank === stats.lines) {
+    summary.warnings.push("the input holds only blank lines");
+    summary.noToolOutput = true;
+  }
   if (stats.crlfLines > 0) summary.warnings.push(`${stats.crlfLines} lines end with CRLF (read as LF)`);
+  if (stats.crLines > 0) summary.warnings.push(`${stats.crLines} lines end with a CR alone (read as line ends)`);
+  if (stats.nulLines > 0) summary.warnings.push(`${stats.nulLines} lines hold NUL bytes (removed; the rest of each line is read)`);
   if (stats.invalidUtf8Lines > 0) {
     summary.warnings.push(`${stats.invalidUtf8Lines} lines are not valid UTF-8 (bad bytes read as U+FFFD)`);
   }
@@ -390,5 +410,7 @@ async function readInput(
       summary.warnings.push("no line is tcpdump, strace, netstat, ss, iptables, nft or sysctl output");
     }
   }
+  for (const s of [summary, ...sections]) s.recognised = s.blank + s.text;
+  if (sections.length > 0) summary.sectionLines = sections.reduce((n, s) => n + s.lines, 0);
   return [summary, ...sections];
 }

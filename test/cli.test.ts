@@ -111,9 +111,9 @@ describe("tcpdiag analyze", () => {
     expect(report.inputs[0]).toMatchObject({ format: "unknown", unparsed: 2, text: 0 });
   });
 
-  it("an empty input is a warning, exit 0", async () => {
+  it("an empty input is said, exit 3 (no readable input)", async () => {
     const r = await run(["analyze", file("empty.txt", "")]);
-    expect(r.code).toBe(EXIT.OK);
+    expect(r.code).toBe(EXIT.UNREADABLE);
     expect(r.stderr).toContain("the input is empty");
     expect(r.stdout).toContain("No TCP connection attempt");
   });

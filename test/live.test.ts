@@ -125,7 +125,7 @@ describe("live: what a person watching sees", () => {
     child.kill("SIGINT");
     const code = await new Promise((r) => child.on("exit", r));
     expect(code).toBe(130);
-    expect(out).toMatch(/^summary +interrupted \(Ctrl-C\): 1 attempt \(1 refused\)$/m);
+    expect(out).toMatch(/^summary +interrupted \(Ctrl-C or SIGTERM\): 1 attempt \(1 refused\)$/m);
   }, 20_000);
 
   it("--follow reads a growing file as it grows", async () => {

@@ -66,6 +66,8 @@ function reader(ctx: ReaderContext) {
       }
       const parsed = tcpdumpGrammar.parse(text);
       if (parsed.ok) assembler.line(line, parsed.value);
+      // no continuation follows a line that does not parse: the packet above is whole, and goes before it
+      else assembler.idle();
       return parsed;
     },
     idle: () => assembler.idle(),

@@ -139,7 +139,7 @@ export class LiveReport {
     for (const i of result.inputs) if (i.capture) this.line("capture", null, captureWords(i.capture));
     const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
     const outcomes = [...this.counts].map(([o, n]) => `${n} ${o}`).join(", ");
-    const how = interrupted ? "interrupted (Ctrl-C)" : "input ended";
+    const how = interrupted ? "interrupted (Ctrl-C or SIGTERM)" : "input ended";
     this.line("summary", null, `${how}: ${total} attempt${total === 1 ? "" : "s"}${total > 0 ? ` (${outcomes})` : ""}${unparsed > 0 ? `; ${unparsed} lines not parsed` : ""}`);
   }
 

@@ -267,6 +267,18 @@ export function otherPayload(rest: Span | null): OtherPayload {
   return { kind: "other", text: rest as unknown as string };
 }
 
+/**
+ * A TCP segment's text right after a number in what would be other traffic
+ * ("127.0.0.1:12345: Flags [S]", the port after a colon): a damaged TCP line,
+ * reported as unparsed rather than counted as other traffic (its SYN would be
+ * lost without a word). `head`: the texts of the first tokens.
+ */
+export function damagedTcp(head: readonly string[]): boolean {
+  // "12345", ":", " ", "Flags", " ", "[": a port cut off its address, then a segment (Geneve's "Flags [C]" follows a word)
+  const flags = head.indexOf("Flags");
+  return /^\d+$/.test(head[0] ?? "") && flags > 0 && flags < 6 && head[flags + 2] === "[";
+}
+
 /** Other traffic after "src > dst:", unless a TCP or ICMP unreachable alternative owns it. */
 export function otherPayloadChecked(rest: Span, reject: object): OtherPayload | object {
   const tokens = rest.head;
@@ -275,6 +287,7 @@ export function otherPayloadChecked(rest: Span, reject: object): OtherPayload | 
   if (t?.text === "Flags" && t.type === "kw") return reject;
   if (t?.text === "tcp" && tokens[i + 1]?.type === "ws" && tokens[i + 2]?.type === "number") return reject;
   const head = tokens.slice(i, i + 12).map((x) => x.text);
+  if (damagedTcp(head)) return reject;
   if ((head.includes("ICMP") || head.includes("ICMP6")) && rest.flagged) return reject;
   return otherPayload(rest);
 }

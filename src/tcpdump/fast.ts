@@ -17,6 +17,7 @@ import { SEGMENT_FLAG } from "../events.js";
 import { keyPrint, keyPrintAt } from "../tuple-key.js";
 import { portNumber } from "../ports.js";
 import { KEYWORDS, TOKEN_RULES, type TokenType } from "./lexer.js";
+import { damagedTcp } from "./build.js";
 import type {
   ContinuationLine,
   Endpoint,
@@ -1102,6 +1103,7 @@ export class TcpdumpScanner {
     if (t.type === "kw" && t.text === "Flags") return false;
     if (t.text === "tcp" && tokens[f + 1]?.type === "ws" && tokens[f + 2]?.type === "number") return false;
     const head = tokens.slice(f, f + 12).map((x) => x.text);
+    if (damagedTcp(head)) return false;
     if ((head.includes("ICMP") || head.includes("ICMP6")) && watched) return false;
     this.otherStart = i;
     this.payload = PayloadKind.Other;
