@@ -94,7 +94,7 @@ describe("tcpdiag analyze", () => {
   it("exit 3 for a pcap file, naming what to do", async () => {
     const r = await run(["analyze", join(FIXTURES, "drop-exp-r5", "capture.pcap")]);
     expect(r.code).toBe(EXIT.UNREADABLE);
-    expect(r.stderr).toContain("binary pcap/pcapng capture");
+    expect(r.stderr).toContain("is a binary capture (pcap/pcapng), not text");
     expect(r.stderr).toContain("tcpdump -nn -r FILE");
   });
 

@@ -67,8 +67,11 @@ describe("the grammar", () => {
   });
 
   it("refuses brackets nested deeper than any tool prints, quickly", () => {
-    const r = tcpdumpGrammar.parse(`12:00:00.000000 IP 1.2.3.4.5 > 5.6.7.8.9: Flags [S], options [${"(".repeat(50_000)}], length 0`);
+    const r = tcpdumpGrammar.parse(`12:00:00.000000 IP 1.2.3.4.5 > 5.6.7.8.9: Flags [S], options [${"(".repeat(10_000)}], length 0`);
     expect(r).toEqual({ ok: false, reason: expect.stringContaining("nested") });
+    // longer still, the line is not read at all
+    const longer = tcpdumpGrammar.parse(`12:00:00.000000 IP 1.2.3.4.5 > 5.6.7.8.9: Flags [S], options [${"(".repeat(50_000)}], length 0`);
+    expect(longer).toEqual({ ok: false, reason: expect.stringMatching(/^\d+ characters, more than the 16384 a grammar reads/) });
   });
 });
 

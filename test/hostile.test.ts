@@ -175,7 +175,7 @@ describe("no pathological line", () => {
     ["tcpdump", `${"abcdefghij ".repeat(3800)}`],
   ])("%s: a grammar does not read a line that long; the command accounts for it at once", (format, line) => {
     const parser = GRAMMARS[format as keyof typeof GRAMMARS];
-    expect(parser.parse(line)).toEqual({ ok: false, reason: expect.stringMatching(/characters, more than the 2048 a grammar reads: not parsed$/) });
+    expect(parser.parse(line)).toEqual({ ok: false, reason: expect.stringMatching(/^\d+ characters, more than the \d+ a grammar reads: not parsed$/) });
     // a fast path may still read it, in linear time; either way the line is counted once
     const r = run("analyze", "--no-live", "--json", "--format", format, file(`long-${format}.txt`, `${line}\n`));
     const input = JSON.parse(r.stdout).inputs[0];

@@ -146,7 +146,7 @@ describe("a real terminal session and the same commands' outputs as files (sessi
     copyFileSync(join(FIXTURES, "drop-exp-r5", "capture.pcap"), join(dir, "more", "capture.bin"));
     const folder = await cli(["analyze", "--json", dir]);
     expect(folder.code).toBe(0);
-    expect(folder.stderr).toContain("skipped: is a binary pcap/pcapng capture");
+    expect(folder.stderr).toContain("skipped: is a binary capture (pcap/pcapng)");
     const named = readdirSync(dir, { recursive: true })
       .map(String)
       .map((f) => join(dir, f))
