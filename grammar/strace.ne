@@ -70,7 +70,7 @@ line ->
   # The end of a call whose line was cut by another process's output or by
   # strace's own "Process N attached": ") = 11 <0.000014>", ", arg) = 0",
   # " <unfinished ...>".
-  | ")" _ "=" _ result _                          {% (d) => b.tail([[]], d[4]) %}
+  | ")" _ "=" _ result _                          {% (d) => b.tail([b.EMPTY_RUN], d[4]) %}
   | "," args ")" _ "=" _ result _                 {% (d) => b.tail(d[1], d[6]) %}
   | %leadws %unfinished _                         {% () => b.unfinishedMarker() %}
   # strace -c: the summary table
@@ -131,11 +131,13 @@ duration -> null {% () => null %} | __ %duration {% (d) => b.duration(d[1]) %}
 
 # --- arguments: comma-separated balanced values ----------------------------------
 
-# (Lists are copied, not pushed to: Earley shares a list between the states
-# that extend it, and several states extend one list here.)
+# A value is a Run (build.ts): nearley extends it at every token, so it is
+# extended in O(1) and never copied; Earley shares a run between the states
+# that extend it, so runs are never changed in place. (Arguments, a few per
+# call, are a list, copied.)
 args -> value {% (d) => [d[0]] %} | args "," value {% (d) => [...d[0], d[2]] %}
 
-value -> null {% () => [] %} | value piece {% (d) => [...d[0], d[1]] %}
+value -> null {% () => b.EMPTY_RUN %} | value piece {% (d) => b.more(d[0], d[1]) %}
 
 piece ->
     flat_token                                    {% id %}
@@ -144,7 +146,7 @@ piece ->
   | "{" inner "}"                                 {% (d) => b.group(d[0], d[1], d[2]) %}
 
 # Inside a group commas are items separators, kept as tokens.
-inner -> null {% () => [] %} | inner inner_piece {% (d) => [...d[0], d[1]] %}
+inner -> null {% () => b.EMPTY_RUN %} | inner inner_piece {% (d) => b.more(d[0], d[1]) %}
 inner_piece -> piece {% id %} | "," {% id %}
 
 flat_token -> %ident {% id %} | %number {% id %} | %hex {% id %} | %decimal {% id %} | %string {% id %}

@@ -31,18 +31,53 @@ export function stamp(kind: "clock" | "decimal", tok: Token): StraceTimestamp {
 // from its first and last token.
 interface Group {
   start: Token;
-  items: (Token | Group)[];
+  /** What is inside: its text is read from the line, between start and end. */
+  inner: Run;
   end: Token;
 }
 
-export function group(start: Token, items: (Token | Group)[], end: Token): Group {
-  return { start, items, end };
+export function group(start: Token, inner: Run, end: Token): Group {
+  return { start, inner, end };
 }
 
-function toArgs(values: (Token | Group)[][]): Arg[] {
+/**
+ * A value's pieces (tokens and groups) as what the records need of them:
+ * where its text starts and ends, its last piece, and its tokens outside
+ * groups at either end, and whether "strace" comes right before ":" among
+ * those. first is the first property and last the last: the span helpers
+ * read a tree's text from its first and last token.
+ */
+export interface Run {
+  first: Token | null;
+  firstTop: Token | null;
+  lastTop: Token | null;
+  lastPiece: Token | Group | null;
+  straceColon: boolean;
+  last: Token | null;
+}
+
+export const EMPTY_RUN: Run = { first: null, firstTop: null, lastTop: null, lastPiece: null, straceColon: false, last: null };
+
+const isGroup = (p: Token | Group): p is Group => "inner" in p;
+
+/** The run with one more piece: a new run (states share the old one). */
+export function more(run: Run, piece: Token | Group): Run {
+  const top = isGroup(piece) ? null : piece;
+  return {
+    first: run.first ?? (isGroup(piece) ? piece.start : piece),
+    firstTop: run.firstTop ?? top,
+    lastTop: top ?? run.lastTop,
+    lastPiece: piece,
+    // groups are left out: "strace" (group) ":" still counts
+    straceColon: run.straceColon || (top?.text === ":" && run.lastTop?.text === "strace"),
+    last: isGroup(piece) ? piece.end : piece,
+  };
+}
+
+function toArgs(values: Run[]): Arg[] {
   // "f()" has one empty value: no arguments
-  if (values.length === 1 && values[0]!.length === 0) return [];
-  return values.map((v) => ({ text: flat(v as Tree).trim() }));
+  if (values.length === 1 && values[0]!.first === null) return [];
+  return values.map((v) => ({ text: v.first ? flat([v.first, v.last] as Tree).trim() : "" }));
 }
 
 // --- results -------------------------------------------------------------------
@@ -98,28 +133,33 @@ export function result(ret: ReturnValue, notes: Note[], dur: number | null): { r
 
 type Event = { record: StraceLine["record"] } & Record<string, unknown>;
 
-export function syscall(name: Token, args: (Token | Group)[][], r: ReturnType<typeof result>): Event {
+export function syscall(name: Token, args: Run[], r: ReturnType<typeof result>): Event {
   return { record: "syscall", name: name.text, args: toArgs(args), result: r.result, duration: r.duration };
 }
 
-export function unfinished(name: Token, args: (Token | Group)[][]): Event {
+export function unfinished(name: Token, args: Run[]): Event {
   return { record: "unfinished", name: name.text, args: toArgs(args), cut: false, message: null };
 }
 
-function isStraceMessageStart(values: (Token | Group)[][]): boolean {
-  const tokens = values.flat().filter((t): t is Token => !("items" in t));
-  return tokens.some((t, i) => t.text === "strace" && tokens[i + 1]?.text === ":");
+/** "strace" right before ":" among the tokens outside groups, across the values (commas left out). */
+function isStraceMessageStart(values: Run[]): boolean {
+  let before: Token | null = null;
+  for (const v of values) {
+    if (v.straceColon || (before?.text === "strace" && v.firstTop?.text === ":")) return true;
+    before = v.lastTop ?? before;
+  }
+  return false;
 }
 
 /** "write(2, "abc", 3" and the line ends: the call continues on a later line. */
-export function cut(name: Token, args: (Token | Group)[][], reject: object): Event | object {
-  const last = args.at(-1)?.at(-1);
+export function cut(name: Token, args: Run[], reject: object): Event | object {
+  const last = args.at(-1)?.lastPiece;
   // trailing blanks belong to the line; "strace:" inside is the spliced form
-  if ((last && !("items" in last) && last.type === "ws") || isStraceMessageStart(args)) return reject;
+  if ((last && !isGroup(last) && last.type === "ws") || isStraceMessageStart(args)) return reject;
   return { record: "unfinished", name: name.text, args: toArgs(args), cut: true, message: null };
 }
 
-export function splicedMessage(name: Token, args: (Token | Group)[][], message: Tree): Event {
+export function splicedMessage(name: Token, args: Run[], message: Tree): Event {
   const m = /Process (\d+) (\w+)/.exec(flat(message));
   return {
     record: "unfinished",
@@ -130,7 +170,7 @@ export function splicedMessage(name: Token, args: (Token | Group)[][], message: 
   };
 }
 
-export function tail(args: (Token | Group)[][], r: ReturnType<typeof result>): StraceLine {
+export function tail(args: Run[], r: ReturnType<typeof result>): StraceLine {
   return { record: "resumed", name: null, args: toArgs(args), result: r.result, duration: r.duration, pid: null, timestamp: null };
 }
 
@@ -142,7 +182,7 @@ export function summary(d: Tree): StraceLine {
   return { record: "summary", pid: null, timestamp: null, text: flat(d).trim() };
 }
 
-export function resumed(tok: Token, args: (Token | Group)[][], r: ReturnType<typeof result>): Event {
+export function resumed(tok: Token, args: Run[], r: ReturnType<typeof result>): Event {
   const name = /<\.\.\. (\w+) resumed>/.exec(tok.text)![1]!;
   return { record: "resumed", name, args: toArgs(args), result: r.result, duration: r.duration };
 }
