@@ -183,6 +183,17 @@ describe("no pathological line", () => {
     expect(input.parsed + input.unparsed).toBe(1);
   });
 
+  // the issue's slow inputs at their sizes: each finishes (the test's timeout bounds it) with every line counted
+  it.each([
+    ["140 KB of long TCP field lists", "tcpdump", Array.from({ length: 70 }, (_, i) => `12:00:${String(i % 60).padStart(2, "0")}.000000 IP 1.2.3.4.5 > 6.7.8.9.10: Flags [S], ${"seq 1, ".repeat(280)}length 0`).join("\n")],
+    ["an 8 KB strace line, many tokens in one argument", "strace", `connect(3, {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("1.2.3.4")}, ${"a b ".repeat(2000)}16) = 0`],
+    ["a 41 KB line of words before a capture", null, `${"abcdefghijklmnop ".repeat(2400)}\n${six}`],
+  ])("%s", (name, format, text) => {
+    const r = run("analyze", "--no-live", "--json", ...(format ? ["--format", format] : []), file(`slow-${name.replace(/\W+/g, "-")}.txt`, `${text}\n`));
+    expect(r.code).toBe(EXIT.OK);
+    for (const i of JSON.parse(r.stdout).inputs) expect(i.parsed + i.recognised + i.unparsed + (i.sectionLines ?? 0)).toBe(i.lines);
+  }, 30_000);
+
   it("endless blank lines are counted, not held", () => {
     const r = run("analyze", "--no-live", file("blank-many.txt", `${"\n".repeat(2_000_000)}${six}`));
     expect(r.code).toBe(EXIT.OK);
