@@ -84,6 +84,18 @@ describe("damaged text is read around the damage: the seed's six SYNs survive", 
     expect(run("analyze", "--no-live", "--strict", join(dir, "seed-damaged.txt")).code).toBe(EXIT.STRICT);
   });
 
+  // the seed's capture, then drop-exp-r5's real iptables -nvL --line-numbers and ss -tanp listings, with no prompt between them
+  it("one file of several tools' output without prompts: each block read by its tool", () => {
+    const listing = (name: string) => readFileSync(join(FIXTURES, "drop-exp-r5", name), "utf8");
+    const r = run("analyze", "--no-live", "--json", file("seed-mixed.txt", six + listing("iptables-nvL-num.txt") + listing("ss-tanp.txt")));
+    const report = JSON.parse(r.stdout);
+    expect(report.inputs.map((i: { format: string }) => i.format)).toEqual(["transcript", "tcpdump", "iptables", "ss"]);
+    expect(report.attempts[0].syn.sent).toBe(6);
+    const rule = report.diagnoses.find((d: { code: string }) => d.code === "FIREWALL_RULE");
+    expect(rule.attempts).toContain(report.attempts[0].id);
+    for (const i of report.inputs) expect(i.unparsed).toBe(0);
+  });
+
   it("parse prints records and unparsed lines in input order", () => {
     const lines = six.split("\n");
     lines.splice(3, 0, "this line is junk");

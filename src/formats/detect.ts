@@ -2,7 +2,7 @@
 import { isExpressLine } from "../tcpdump/fast.js";
 import { transcriptLineParser } from "../transcript/grammar.js";
 import type { ToolFormat } from "./format.js";
-import { TOOL_FORMATS } from "./registry.js";
+import { formatModule, TOOL_FORMATS } from "./registry.js";
 
 export type { ToolFormat };
 export type DetectedFormat = ToolFormat | "transcript" | "unknown";
@@ -35,9 +35,12 @@ export function detectFormat(lines: readonly string[]): Detection {
   const prompts = lines.filter((l, i) => !express[i] && isPrompt(l)).length;
   if (prompts > 0) return { format: "transcript", reason: `${prompts} shell prompt${prompts === 1 ? "" : "s"} in the first ${lines.length} lines: a terminal session, split into sections at its prompts` };
   const scores = new Map<ToolFormat, number>();
+  /** The format of each line that proves one format and no other, in order. */
+  const only: ToolFormat[] = [];
   lines.forEach((line, i) => {
-    if (express[i]) scores.set("tcpdump", (scores.get("tcpdump") ?? 0) + 1);
-    else for (const f of TOOL_FORMATS) if (f.proves(line)) scores.set(f.name, (scores.get(f.name) ?? 0) + f.weight);
+    const proven = express[i] ? [formatModule("tcpdump")] : TOOL_FORMATS.filter((f) => f.proves(line));
+    for (const f of proven) scores.set(f.name, (scores.get(f.name) ?? 0) + (express[i] ? 1 : f.weight));
+    if (proven.length === 1) only.push(proven[0]!.name);
   });
   // the highest score; on a tie, the earlier in TOOL_FORMATS
   let best: [ToolFormat, number] | null = null;
@@ -46,6 +49,9 @@ export function detectFormat(lines: readonly string[]): Detection {
     if (score > 0 && (!best || score > best[1])) best = [name, score];
   }
   const tally = [...scores].map(([f, n]) => `${f} ${n}`).join(", ");
+  if (severalTools(only)) {
+    return { format: "transcript", reason: `of the first ${lines.length} lines, these prove a format: ${tally}: blocks of several tools' output without prompts, read as a session, section by section` };
+  }
   if (best) return { format: best[0], reason: `of the first ${lines.length} lines, these prove a format: ${tally}` };
   const stats = statisticsOnly(lines);
   if (stats !== "unknown") return { format: stats, reason: `statistics only (${stats} -s section headers)` };
@@ -53,6 +59,23 @@ export function detectFormat(lines: readonly string[]): Detection {
   // Text that proves no tool: read as a session without prompts, so that
   // tool output further down is still found, and the rest counts as text.
   return { format: "transcript", reason: `none of the first ${lines.length} lines is tool output: read as pasted text, looking for tool output line by line` };
+}
+
+/** Lines that must prove a format, and no other, for its block to count as one tool's output among several. */
+const BLOCK_LINES = 3;
+
+/**
+ * Outputs of several tools pasted one after the other with no prompt: two
+ * formats or more, each proven by BLOCK_LINES lines or more, each in one
+ * block. One tool's output whose lines another grammar happens to accept
+ * (an OpenFlow decode's "type FLOW" lines, iptables-nft's warning in an nft
+ * listing) interleaves the two, and is not taken for several tools.
+ */
+function severalTools(only: readonly ToolFormat[]): boolean {
+  const counts = new Map<ToolFormat, number>();
+  for (const f of only) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const blocks = only.filter((f, i) => i === 0 || only[i - 1] !== f);
+  return [...counts.values()].filter((n) => n >= BLOCK_LINES).length > 1 && blocks.length === counts.size;
 }
 
 /**

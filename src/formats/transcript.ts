@@ -9,6 +9,7 @@ import { transcriptLineParser } from "../transcript/grammar.js";
 import type { ClientLine, TimeLine, TranscriptLine } from "../transcript/records.js";
 import { formatOfLine, type ToolFormat } from "./detect.js";
 import type { CommandHints } from "./format.js";
+import { formatModule } from "./registry.js";
 
 /** A section of the session read by one tool's reader, as an input of its own. */
 export interface SectionSink {
@@ -61,6 +62,8 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
   let section: Section | null = null;
   // tool output pasted without its command, since the last prompt: one block per format
   let loose = new Map<ToolFormat, SectionSink>();
+  /** The format of the block the last such line went to. */
+  let lastLoose: ToolFormat | null = null;
   let textLines = 0;
   let clientLines = 0;
   const textKept: [number, string][] = [];
@@ -81,12 +84,15 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
   };
 
   const endSection = () => {
-    if (!section) return;
-    section.sink?.end();
-    if (section.run) emitRun(section.run);
-    section = null;
+    if (section) {
+      section.sink?.end();
+      if (section.run) emitRun(section.run);
+      section = null;
+    }
+    // blocks pasted without a prompt end too (at the next prompt, or the input's end)
     for (const sink of loose.values()) sink.end();
     loose = new Map();
+    lastLoose = null;
   };
 
   const newRun = (at: Evidence, meaning: Pick<CommandMeaning, "program" | "server" | "timeoutSeconds">): ClientRun => ({
@@ -142,13 +148,15 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
 
   /** Tool output pasted without its command: the block of its format since the last prompt; null when no tool prints it. */
   const toolLine = (line: number, text: string): LineParse<unknown> | null => {
-    const format = formatOfLine(text);
+    // a block goes on while its own tool's grammar proves the line (an iptables rule row is not an ss row there)
+    const format = lastLoose !== null && formatModule(lastLoose).proves(text) ? lastLoose : formatOfLine(text);
     if (!format) return null;
     let sink = loose.get(format);
     if (!sink) {
       sink = open(format, line, `its lines are ${format} output (no command before them)`, {});
       loose.set(format, sink);
     }
+    lastLoose = format;
     return sink.line(line, text);
   };
 
