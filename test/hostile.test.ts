@@ -206,6 +206,18 @@ describe("no pathological line", () => {
     for (const i of JSON.parse(r.stdout).inputs) expect(i.parsed + i.recognised + i.unparsed + (i.sectionLines ?? 0)).toBe(i.lines);
   }, 30_000);
 
+  // the fast paths read lines of their shapes at any length: 1 MB lines, options and arguments without end
+  it.each([
+    ["tcpdump", `12:00:00.000000 IP 1.2.3.4.5 > 6.7.8.9.10: Flags [S], seq 1, win 2, options [${"nop,".repeat(250_000)}nop], length 0`],
+    ["strace", `connect(3, ${"{sa_family=AF_INET}, ".repeat(50_000)}16) = 0`],
+    ["tcpdump", `12:00:00.000000 IP 1.2.3.4.5 > 6.7.8.9.10: Flags [S], seq 1, length 0 ${"x".repeat(1_000_000)}`],
+  ])("%s: a 1 MB line is read or reported in linear time", (format, line) => {
+    const r = run("analyze", "--no-live", "--json", "--format", format, file(`huge-${format}-${line.length}.txt`, `${line}\n`));
+    expect(r.code).toBe(EXIT.OK);
+    const input = JSON.parse(r.stdout).inputs[0];
+    expect(input.parsed + input.unparsed).toBe(1);
+  }, 30_000);
+
   it("endless blank lines are counted, not held", () => {
     const r = run("analyze", "--no-live", file("blank-many.txt", `${"\n".repeat(2_000_000)}${six}`));
     expect(r.code).toBe(EXIT.OK);
