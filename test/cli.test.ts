@@ -3,23 +3,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { EXIT, main } from "../src/cli.js";
+import { EXIT } from "../src/cli.js";
 import { FIXTURES, ROOT, SHARED } from "./helpers/paths.js";
+import { runCli } from "./helpers/cli.js";
 
-async function run(args: string[], stdin?: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
-    columns: 120,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], stdin?: string) => runCli(args, stdin, 120);
 
 const tmp = mkdtempSync(join(tmpdir(), "tcpdiag-cli-"));
 const file = (name: string, content: string | Buffer) => {

@@ -7,23 +7,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
 import type { AttemptReport } from "../src/index.js";
 import { analyzeFiles, jsonReport, runPipeline } from "../src/index.js";
 import { progressLine } from "../src/report/progress.js";
 import { TableReport } from "../src/report/table.js";
 import { FIXTURES } from "./helpers/paths.js";
+import { runCli } from "./helpers/cli.js";
 
-async function cli(args: string[], stdin?: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], stdin?: string) => runCli(args, stdin);
 
 const fixture = (...p: string[]) => join(FIXTURES, ...p);
 

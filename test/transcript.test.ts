@@ -6,28 +6,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
 import { analyzeFiles, runPipeline } from "../src/index.js";
 import type { PipelineResult } from "../src/pipeline.js";
 import { sysctlLineParser } from "../src/settings/grammar.js";
 import { transcriptLineParser } from "../src/transcript/grammar.js";
 import { FIXTURES, SHARED } from "./helpers/paths.js";
+import { runCli } from "./helpers/cli.js";
 
 const SEED = join(SHARED, "seed", "000_883c01d3c7a55c22.txt");
 const SESSION = join(FIXTURES, "session-drop-r2");
 const text = (name: string, body: string) => ({ name, open: async () => Readable.from([Buffer.from(body)]) });
 
-async function cli(args: string[], stdin?: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    columns: 200,
-    ...(stdin !== undefined ? { stdin: Readable.from([Buffer.from(stdin)]) } : {}),
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], stdin?: string) => runCli(args, stdin, 200);
 
 /** What an attempt says, without input names (they differ between a session and files). */
 function answers(r: PipelineResult) {
