@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { EXIT, exitCode } from "../src/exit-code.js";
+import { analyzeFiles } from "../src/index.js";
 import { nftLineParser } from "../src/firewall/nft-grammar.js";
 import { iptablesSaveLineParser } from "../src/firewall/save-grammar.js";
 import { straceGrammar } from "../src/strace/grammar.js";
@@ -177,6 +178,17 @@ describe("bad input: one clear line, a documented exit code", () => {
 });
 
 const GRAMMARS = { strace: straceGrammar, "iptables-save": iptablesSaveLineParser, nft: nftLineParser, tcpdump: tcpdumpGrammar };
+
+// tcpdump's own test outputs of traffic with no IP in it, printed with -# and -tttt (../shared/corpus/tcpdump/out)
+describe("tcpdump lines that carry no TCP are tcpdump's, not 'no tool output'", () => {
+  it.each(["evb.out", "isis_1-v.out", "arcnet-rfc1051-arp-icmp-http-e.out", "udld-v.out", "ptp_v2_1.out", "stp-v.out"])("%s", async (name) => {
+    const path = join(SHARED, "corpus", "tcpdump", "out", name);
+    const r = await analyzeFiles([path]);
+    expect(r.inputs[0]).toMatchObject({ format: "tcpdump", unparsed: 0 });
+    expect(r.inputs[0]!.noToolOutput).toBeUndefined();
+    expect(exitCode(r, { interrupted: false, strict: false })).toBe(EXIT.OK);
+  });
+});
 
 describe("no pathological line", () => {
   // sizes of the slow cases; each would take seconds to minutes in the grammar

@@ -80,12 +80,14 @@ export const tcpdump: FormatModule = {
   name: "tcpdump",
   parser: tcpdumpLineParser,
   // a timestamp and any text is "other traffic" to the tcpdump grammar: it
-  // proves little; a flow, a link header or tcpdump's own lines do
+  // proves little; a flow, a link header, -#'s number or tcpdump's own lines do
   proves(line) {
     const t = tcpdumpLineParser.parse(line);
     if (!t.ok) return false;
     if (t.value.record === "banner") return TCPDUMP_BANNER.test(line.trim());
-    return t.value.record === "packet" && !!(t.value.network || t.value.flow || t.value.link);
+    if (t.value.record !== "packet") return false;
+    // a line of traffic tcpdump decoded with no IP in it (IS-IS, STP, ARCnet) proves it by -#'s packet number before a -tttt date and time (strace pads its pids, never prints a date)
+    return !!(t.value.network || t.value.flow || t.value.link) || (t.value.number !== null && t.value.timestamp?.kind === "date");
   },
   weight: 1,
   reader,
