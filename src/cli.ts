@@ -3,7 +3,7 @@ import { normalize } from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
-import { expandSources, followSource, stdinSource, type InputSource } from "./input.js";
+import { expandSources, followSource, probeStdin, stdinSource, type InputSource } from "./input.js";
 import { EXIT, exitCode, uselessFolders, type RunFacts } from "./exit-code.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
 import { progressLine } from "./report/progress.js";
@@ -100,6 +100,11 @@ function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>, controller =
 
 const STRICT = { type: "boolean", default: false, describe: "exit 4 when any line was not parsed (after the report)" } as const;
 
+/** Standard input still open after this long is a running capture (a file poured into a pipe ends well before). */
+const LIVE_PROBE_MS = 200;
+/** ... unless this much arrives first: a file's worth, faster than any capture prints. */
+const LIVE_PROBE_BYTES = 8 * 2 ** 20;
+
 /** Live lines fit this many columns when neither COLUMNS nor the terminal says otherwise. */
 const LIVE_WIDTH = 80;
 
@@ -187,7 +192,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         }
         const interrupt = new AbortController();
         const readsStdin = !args.files || args.files.length === 0 || args.files.includes(STDIN_MARK);
-        const live = args.follow !== undefined || (args.live ?? (readsStdin && io.stdinIsLive === true));
+        let live = args.follow !== undefined || args.live === true;
+        if (args.follow === undefined && args.live === undefined && readsStdin && io.stdinIsLive === true) {
+          // a pipe or terminal that stays open is a running capture; `cat log |` ends at once and gets the full report
+          const probe = await probeStdin((io.stdin ?? process.stdin) as never, LIVE_PROBE_MS, LIVE_PROBE_BYTES);
+          live = probe.live;
+          io = { ...io, stdin: probe.stream };
+        }
         const sources = args.follow !== undefined ? [followSource(args.follow, interrupt.signal), ...(args.files?.length ? await sourcesFor(args.files, io) : [])] : await sourcesFor(args.files, io);
         unmatchedFormats(formats, sources, io);
         if (live) {

@@ -5,7 +5,7 @@ import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { open, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { PassThrough, Readable } from "node:stream";
 import { decoded, loneCrAsLf } from "./content.js";
 
 /** A line longer than this is reported, not parsed (tcpdump's longest real lines are ~300 KB). */
@@ -293,3 +293,45 @@ export async function readLines(
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * Whether standard input is a capture still running or a file poured into a
+ * pipe (`cat log | tcpdiag`): what arrives within `ms` is held; an input that
+ * ends by then, or sends `maxBytes` at once, is a file; one still open is
+ * live. The stream returned replays what was held, then the rest.
+ */
+export async function probeStdin(stream: Readable, ms: number, maxBytes: number): Promise<{ live: boolean; stream: Readable }> {
+  const out = new PassThrough();
+  let bytes = 0;
+  let ended = false;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      stream.pause();
+      resolve();
+    }
+    function onData(chunk: Buffer) {
+      out.write(chunk);
+      bytes += chunk.length;
+      // a file's worth at once: no capture prints that fast
+      if (bytes >= maxBytes) done();
+    }
+    function onEnd() {
+      ended = true;
+      done();
+    }
+    stream.on("data", onData);
+    stream.once("end", onEnd);
+  });
+  if (ended) out.end();
+  else stream.pipe(out);
+  // stopping the reading (Ctrl-C) lets go of standard input
+  out.on("close", () => {
+    stream.unpipe(out);
+    stream.destroy();
+  });
+  return { live: !ended && bytes < maxBytes, stream: out };
+}

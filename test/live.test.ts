@@ -114,6 +114,14 @@ describe("live: what a person watching sees", () => {
     expect(useColor({ FORCE_COLOR: "0", NO_COLOR: "1" }, true)).toBe(false);
   });
 
+  it("a file poured into a pipe (cat log |) ends at once: the full report, not live lines", () => {
+    const text = readFileSync(join(FIXTURES, "drop-exp-r2", "tcpdump-live-any.txt"), "utf8");
+    const r = spawnSync(process.execPath, [BIN, "analyze", "--json"], { input: text, encoding: "utf8" });
+    const report = JSON.parse(r.stdout);
+    expect(report.tool).toBe("tcpdiag");
+    expect(report.attempts[0]).toMatchObject({ outcome: "timeout", syn: { sent: 3 } });
+  });
+
   it("Ctrl-C: the summary says the input was interrupted, and the exit code is 130", async () => {
     const child = spawn(process.execPath, [BIN, "analyze"], { stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
