@@ -19,6 +19,23 @@ import { analyzeFiles } from "../src/index.js";
 import { CORPUS_TCPDUMP, FIXTURES, SHARED } from "./helpers/paths.js";
 import { mutations } from "./helpers/mutate.js";
 
+/**
+ * Each file analyzed as the command does (fast paths that make no record)
+ * and with every record made (onRecord asks for them): the files whose
+ * attempts or diagnoses differ, and how many attempts were compared.
+ */
+async function quickAgainstFull(files: string[]): Promise<{ compared: number; differ: string[] }> {
+  let compared = 0;
+  const differ: string[] = [];
+  for (const file of files) {
+    const quick = await analyzeFiles([file]);
+    const full = await analyzeFiles([file], { onRecord: () => {} });
+    compared += quick.attempts.length;
+    if (!isDeepStrictEqual(quick.attempts, full.attempts) || !isDeepStrictEqual(quick.diagnoses, full.diagnoses)) differ.push(file);
+  }
+  return { compared, differ };
+}
+
 interface Tally {
   lines: number;
   taken: number;
@@ -127,16 +144,7 @@ describe("tcpdump express lane's events", () => {
 describe("the tracker's quick path", () => {
   it("gives the same attempts as the events of the records, for every tcpdump file of the fixtures and the corpus", async () => {
     // a parse callback makes the pipeline build every packet's record and event: the slow path
-    let compared = 0;
-    const differ: string[] = [];
-    // a line of hundreds of KB exhausts the grammar's memory (issue 11): such files are left out here as in test/baseline
-    const readable = (file: string) => !readFileSync(file, "latin1").split("\n").some((l) => l.length > 65536);
-    for (const file of [...fixtureFiles, ...rendered, ...upstream].filter(readable)) {
-      const quick = await analyzeFiles([file]);
-      const full = await analyzeFiles([file], { onRecord: () => {} });
-      compared += quick.attempts.length;
-      if (!isDeepStrictEqual(quick.attempts, full.attempts) || !isDeepStrictEqual(quick.diagnoses, full.diagnoses)) differ.push(file);
-    }
+    const { compared, differ } = await quickAgainstFull([...fixtureFiles, ...rendered, ...upstream]);
     expect(differ).toEqual([]);
     expect(compared).toBeGreaterThan(300);
   });
@@ -191,14 +199,7 @@ describe("strace fast path against the grammar", () => {
   });
 
   it("passes calls without a record (calls of no interest, closes of fds with no socket) with the attempts full records give", async () => {
-    let compared = 0;
-    const differ: string[] = [];
-    for (const file of straceLogs) {
-      const passed = await analyzeFiles([file]);
-      const full = await analyzeFiles([file], { onRecord: () => {} });
-      compared += passed.attempts.length;
-      if (!isDeepStrictEqual(passed.attempts, full.attempts) || !isDeepStrictEqual(passed.diagnoses, full.diagnoses)) differ.push(file);
-    }
+    const { compared, differ } = await quickAgainstFull(straceLogs);
     expect(differ).toEqual([]);
     expect(compared).toBeGreaterThan(20);
   });
