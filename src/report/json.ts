@@ -4,6 +4,7 @@
 import type { AttemptReport, Diagnosis } from "../analysis.js";
 import type { InputSummary, PipelineResult, UnparsedLine } from "../pipeline.js";
 import { VERSION } from "../version.js";
+import { attemptJson } from "./attempt-json.js";
 
 export interface JsonReport {
   tool: "tcpdiag";
@@ -47,7 +48,7 @@ export class JsonReportWriter {
   }
 
   attempt(report: AttemptReport): void {
-    this.buffer += `${this.attempts++ === 0 ? "" : ","}\n    ${JSON.stringify(report)}`;
+    this.buffer += `${this.attempts++ === 0 ? "" : ","}\n    ${attemptJson(report)}`;
     if (this.buffer.length >= CHUNK) this.flush();
   }
 
