@@ -15,10 +15,11 @@ export type Answer =
   | { kind: "icmp"; at: TimedEvidence; event: IcmpUnreachableEvent };
 
 export class AttemptState {
-  readonly syns: TimedEvidence[] = [];
-  readonly synAcks: TimedEvidence[] = [];
+  // Lists grown by withOne(): most attempts hold one or two of each, or none
+  syns: TimedEvidence[] = [];
+  synAcks: TimedEvidence[] = [];
   /** The first ICMP errors (up to MAX_EVIDENCE_KEPT) and always the latest one. */
-  readonly icmps: { at: TimedEvidence; event: IcmpUnreachableEvent }[] = [];
+  icmps: { at: TimedEvidence; event: IcmpUnreachableEvent }[] = [];
   /** How many ICMP errors answered it, kept or not. */
   icmpCount = 0;
   /** The first RST from the server before any SYN-ACK (refused). */
@@ -89,6 +90,26 @@ export class AttemptState {
     return out;
   }
 
+}
+
+/** Lists up to this long are copied to their exact size when they grow. */
+const EXACT_UP_TO = 8;
+
+/**
+ * The list with x added. A first push() gives an array room for 17 (V8's
+ * growth rule): three such lists were a third of an open attempt's memory,
+ * and attempts outlive the young generation. Short lists are copied to
+ * their exact size instead; long ones (a SYN flood) grow in place.
+ */
+export function withOne<T>(xs: T[], x: T): T[] {
+  if (xs.length >= EXACT_UP_TO) {
+    xs.push(x);
+    return xs;
+  }
+  const out = new Array<T>(xs.length + 1);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i]!;
+  out[xs.length] = x;
+  return out;
 }
 
 /** Evidence with its time; one shape for all (no spread), so that they share a hidden class. */

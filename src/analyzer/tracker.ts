@@ -6,7 +6,7 @@
 // attempt; segments themselves are not kept.
 import { SEGMENT_FLAG, type Address, type ClockKind, type IcmpUnreachableEvent, type PacketEvent, type TcpSegmentEvent } from "../events.js";
 import { KEY_PRINTS, keyPrint, tupleKey } from "../tuple-key.js";
-import { AttemptState, timed, type TimedEvidence } from "./attempt.js";
+import { AttemptState, timed, withOne, type TimedEvidence } from "./attempt.js";
 import { MinHeap } from "./heap.js";
 import { UnansweredIndex } from "./unanswered.js";
 import { detach } from "../strings.js";
@@ -168,7 +168,7 @@ export class PacketTracker {
       const at = timed(seg.at, seg.time);
       const last = a.synAcks[a.synAcks.length - 1];
       const dup = last?.seconds != null && at.seconds !== null && at.seconds - last.seconds < SAME_SYN_SECONDS;
-      if (!dup && a.synAcks.length < MAX_EVIDENCE_KEPT) a.synAcks.push(at);
+      if (!dup && a.synAcks.length < MAX_EVIDENCE_KEPT) a.synAcks = withOne(a.synAcks, at);
       if (a.synAcks.length === 1) {
         this.unanswered?.remove(a);
         if (a.handshakeAck === null) this.awaiting(a, a.keys!.forward, true);
@@ -225,7 +225,7 @@ export class PacketTracker {
     const anotherCapture = since !== null && since < -SAME_SYN_SECONDS;
     if (existing && existing.sameIsn(seg) && !anotherCapture) {
       if (since !== null && since < SAME_SYN_SECONDS) return;
-      if (existing.syns.length < MAX_EVIDENCE_KEPT) existing.syns.push(timed(seg.at, seg.time));
+      if (existing.syns.length < MAX_EVIDENCE_KEPT) existing.syns = withOne(existing.syns, timed(seg.at, seg.time));
       if (existing.synAcks.length === 0) this.unanswered?.sent(existing);
       if (this.live) this.retransmitted(existing);
       return;
@@ -242,7 +242,7 @@ export class PacketTracker {
       const t = seconds(seg);
       if (seen && t !== null && t <= seen.until && seen.isn !== seg.seq) attempt.reusedPortOf = seen.id;
     }
-    attempt.syns.push(timed(seg.at, seg.time));
+    attempt.syns = withOne(attempt.syns, timed(seg.at, seg.time));
     attempt.lastActivity = seconds(seg);
     const forward = detach(key);
     const reverse = detach(tupleKey(seg.dst, seg.src));
@@ -292,7 +292,7 @@ export class PacketTracker {
     attempt.icmpCount++;
     const entry = { at: timed(ev.at, ev.time), event: ev };
     // the first ones and always the latest: the verdict reads the last one
-    if (attempt.icmps.length < MAX_EVIDENCE_KEPT) attempt.icmps.push(entry);
+    if (attempt.icmps.length < MAX_EVIDENCE_KEPT) attempt.icmps = withOne(attempt.icmps, entry);
     else attempt.icmps[attempt.icmps.length - 1] = entry;
     // live: the verdict comes with the answer the socket takes (a file waits for the input to show it)
     if (this.live) {
