@@ -146,7 +146,7 @@ export async function runPipeline(sources: InputSource[], options: PipelineOptio
     if (r.error) result.errors.push(r.error);
   }
   silence?.stop();
-  if (analyzer) result.diagnoses = await analyzer.finish();
+  if (analyzer) result.diagnoses = analyzer.finish();
   result.attempts = collected.sort((x, y) => x.id - y.id);
   return result;
 }

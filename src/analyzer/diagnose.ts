@@ -216,7 +216,7 @@ export class Diagnoser {
   }
 
   finish(
-    facts: ReadonlyMap<string, InputFacts>,
+    facts: Map<string, InputFacts>,
     notes: { input: string; text: string }[],
     correlation: { code: "INPUTS_FROM_DIFFERENT_RUNS" | "CLOCKS_NOT_ALIGNED"; message: string }[],
     findings: OtherFinding[],
@@ -233,7 +233,7 @@ export class Diagnoser {
     return out.sort((a, b) => order[a.severity] - order[b.severity]);
   }
 
-  private inputDiagnoses(facts: ReadonlyMap<string, InputFacts>, notes: { input: string; text: string }[]): Diagnosis[] {
+  private inputDiagnoses(facts: Map<string, InputFacts>, notes: { input: string; text: string }[]): Diagnosis[] {
     const out: Diagnosis[] = [];
     for (const [input, f] of facts) {
       const seen = this.perInput.get(input);
