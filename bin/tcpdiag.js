@@ -47,6 +47,7 @@ try {
     stderrIsTerminal: process.stderr.isTTY === true,
     stdoutIsTerminal: process.stdout.isTTY === true,
     stdinIsLive: stdinIsLive(),
+    stdinIsTerminal: isatty(0),
   });
 } catch (err) {
   // a bug of tcpdiag's own: one line, not a stack trace

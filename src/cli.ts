@@ -1,10 +1,13 @@
 // tcpdiag's command line: `analyze` and `parse`.
 import { normalize } from "node:path";
-import yargs from "yargs";
-import { hideBin } from "yargs/helpers";
+import { statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
 import { expandSources, followSource, probeStdin, stdinSource, type InputSource } from "./input.js";
-import { EXIT, exitCode, uselessFolders, type RunFacts } from "./exit-code.js";
+import { checkExitCode, EXIT, exitCode, FAIL_ON_VALUES, parseFailOn, uselessFolders, type RunFacts } from "./exit-code.js";
+import { caseDirs, runCase, type CaseResult } from "./check.js";
+import { caseText, checkSummary } from "./report/check.js";
+import type { Outcome } from "./analysis.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
 import { progressLine } from "./report/progress.js";
 import { JsonReportWriter } from "./report/json.js";
@@ -26,15 +29,27 @@ export interface CliIo {
   stdoutIsTerminal?: boolean;
   /** Standard input is a pipe, FIFO or terminal (a capture still running, perhaps): analyze reads it live. */
   stdinIsLive?: boolean;
+  /** Standard input is a terminal: reading it gets a hint first (a person, not a pipe, is to type or paste). */
+  stdinIsTerminal?: boolean;
 }
+
+// yargs' CommonJS build: its ES module build wraps help text at the column, in the middle of words
+const yargs = createRequire(import.meta.url)("yargs") as typeof import("yargs").default;
 
 /** yargs drops a lone "-" from positionals: it stands in for it until the files are named. */
 const STDIN_MARK = "\u0000-";
 
 function sourcesFor(files: string[] | undefined, io: CliIo): Promise<InputSource[]> {
   const names = files && files.length > 0 ? files.map((f) => (f === STDIN_MARK ? "-" : f)) : ["-"];
-  return expandSources(names, () => stdinSource((io.stdin ?? process.stdin) as never));
+  return expandSources(names, () => {
+    if (io.stdinIsTerminal) io.stderr(TERMINAL_HINT);
+    return stdinSource((io.stdin ?? process.stdin) as never);
+  });
 }
+
+/** Said before reading a terminal: with no file named, tcpdiag waits for text there. */
+const TERMINAL_HINT =
+  "tcpdiag: reading standard input: paste tool output and end with Ctrl-D, or name files (tcpdiag analyze FILE...), or pipe a capture (tcpdump -l -nn ... | tcpdiag analyze)\n";
 
 /** A --format NAME:PATH whose PATH is none of the inputs does nothing: say so. */
 function unmatchedFormats(formats: Pick<PipelineOptions, "formats">, sources: InputSource[], io: CliIo): void {
@@ -115,8 +130,9 @@ async function analyzeLive(
   json: boolean,
   io: CliIo,
   interrupt: AbortController,
-  strict: boolean,
+  run: Pick<RunFacts, "strict" | "failOn">,
 ): Promise<number> {
+  const outcomes = new Set<Outcome>();
   const fromEnv = Number(process.env.COLUMNS);
   const width = Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : (io.columns ?? LIVE_WIDTH);
   const report = new LiveReport(io.stdout, { color: useColor(process.env, io.stdoutIsTerminal === true), width }, json);
@@ -125,17 +141,33 @@ async function analyzeLive(
       runPipeline(sources, {
         ...options,
         signal,
-        onAttempt: (a) => report.attempt(a),
+        onAttempt: (a) => {
+          outcomes.add(a.outcome);
+          report.attempt(a);
+        },
         live: { onPrediction: (p) => report.prediction(p) },
       }),
     interrupt,
   );
   const interrupted = interrupt.signal.aborted;
   report.end(result, interrupted);
-  return finishRun(result, io, { interrupted, strict });
+  return finishRun(result, io, { ...run, interrupted, outcomes });
+}
+
+/** `tcpdiag help [COMMAND]` is `tcpdiag [COMMAND] --help`. */
+function helpCommand(argv: string[]): string[] {
+  if (argv[0] !== "help") return argv;
+  return argv.length > 1 ? [argv[1]!, "--help"] : ["--help"];
+}
+
+/** Help text fits the terminal, else COLUMNS, else 100 columns. */
+function helpWidth(io: CliIo): number {
+  const fromEnv = Number(process.env.COLUMNS);
+  return Math.min(100, io.columns ?? (Number.isFinite(fromEnv) && fromEnv >= 40 ? fromEnv : 100));
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  argv = helpCommand(argv);
   let exitCode: number = EXIT.OK;
   // yargs may still run a command after a usage error: it must not then read anything
   let usageError = false;
@@ -176,6 +208,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             type: "string",
             describe:
               "how to read relative timestamps: delta (-ttt) or since-first (-ttttt); decided from the values when not given",
+          })
+          .option("fail-on", {
+            type: "string",
+            describe: `exit 1 (after the report) when a diagnosis of this severity or worse, or an attempt with one of these outcomes, is found: ${FAIL_ON_VALUES}`,
           }),
       async (args) => {
         if (usageError) return;
@@ -190,6 +226,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           exitCode = EXIT.USAGE;
           return;
         }
+        const failOn = args.failOn === undefined ? undefined : parseFailOn(args.failOn);
+        if (failOn === null) {
+          io.stderr(`tcpdiag: --fail-on takes ${FAIL_ON_VALUES}, not ${JSON.stringify(args.failOn)}\n`);
+          exitCode = EXIT.USAGE;
+          return;
+        }
+        const run = { strict: args.strict, ...(failOn ? { failOn } : {}) };
         const interrupt = new AbortController();
         const readsStdin = !args.files || args.files.length === 0 || args.files.includes(STDIN_MARK);
         let live = args.follow !== undefined || args.live === true;
@@ -202,25 +245,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const sources = args.follow !== undefined ? [followSource(args.follow, interrupt.signal), ...(args.files?.length ? await sourcesFor(args.files, io) : [])] : await sourcesFor(args.files, io);
         unmatchedFormats(formats, sources, io);
         if (live) {
-          exitCode = await analyzeLive(sources, { ...formats, ...(relative ? { relativeTimes: relative as RelativeMode } : {}) }, args.json, io, interrupt, args.strict);
+          exitCode = await analyzeLive(sources, { ...formats, ...(relative ? { relativeTimes: relative as RelativeMode } : {}) }, args.json, io, interrupt, run);
           return;
         }
         // attempts go to the report as they are decided: the JSON is written as it comes, the table keeps what it lists
         const json = args.json ? new JsonReportWriter(io.stdout) : null;
         const table = json ? null : new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all });
         const progress = io.stderrIsTerminal ? progressLine(io.stderr) : null;
+        const outcomes = new Set<Outcome>();
         const result = await withInterrupt(async (signal) =>
           runPipeline(sources, {
             signal,
             ...formats,
             ...(relative ? { relativeTimes: relative as RelativeMode } : {}),
-            onAttempt: (a) => (json ? json.attempt(a) : table!.attempt(a)),
+            onAttempt: (a) => {
+              outcomes.add(a.outcome);
+              if (json) json.attempt(a);
+              else table!.attempt(a);
+            },
             ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
           }),
           interrupt,
         );
         progress?.done();
-        exitCode = finishRun(result, io, { interrupted: interrupt.signal.aborted, strict: args.strict });
+        exitCode = finishRun(result, io, { ...run, interrupted: interrupt.signal.aborted, outcomes });
         if (json) json.end(result);
         else io.stdout(table!.render(result));
       },
@@ -272,11 +320,35 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         exitCode = finishRun(result, io, { interrupted: interrupt.signal.aborted, strict: args.strict });
       },
     )
-    .demandCommand(1, "name a command: analyze or parse")
+    .command(
+      "check [dirs..]",
+      "Run the regression cases under the folders: a folder with an expected.json is a case, its other files the inputs; pass or fail per case, exit 1 when one fails",
+      (y) =>
+        y
+          .positional("dirs", { type: "string", array: true, describe: "folders of cases (searched recursively); the current folder when none" })
+          .option("update", { type: "boolean", default: false, describe: "write each case's expected.json from what tcpdiag finds now" }),
+      async (args) => {
+        if (usageError) return;
+        const dirs = args.dirs && args.dirs.length > 0 ? args.dirs : ["."];
+        for (const d of dirs) if (!statSync(d, { throwIfNoEntry: false })?.isDirectory()) io.stderr(`tcpdiag: ${d}: no such folder\n`);
+        const results: CaseResult[] = [];
+        for (const dir of caseDirs(dirs)) {
+          const r = await runCase(dir, args.update);
+          results.push(r);
+          io.stdout(caseText(r));
+        }
+        io.stdout(checkSummary(results));
+        exitCode = checkExitCode(results, false);
+      },
+    )
+    .demandCommand(1, "name a command: analyze, parse or check")
     .strict()
+    .command("help [command]", "Show the help of a command, or of tcpdiag")
     .version(VERSION)
+    .alias("V", "version")
     .help()
-    .wrap(Math.min(100, io.columns ?? 100))
+    .alias("h", "help")
+    .wrap(helpWidth(io))
     .exitProcess(false)
     .fail((msg, err) => {
       // yargs' own checks (an option without its value) are usage errors too; anything else is a bug
@@ -287,7 +359,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     });
   let helped = false;
   parser.showHelpOnFail(false);
-  await parser.parseAsync(hideBin(["node", "tcpdiag", ...argv.map((a) => (a === "-" ? STDIN_MARK : a))]), {}, (err, _argv, output) => {
+  await parser.parseAsync(argv.map((a) => (a === "-" ? STDIN_MARK : a)), {}, (err, _argv, output) => {
     if (output) {
       helped = true;
       io.stdout(`${output}\n`);

@@ -16,7 +16,7 @@ export { runPipeline } from "./pipeline.js";
 export { jsonReport } from "./report/json.js";
 export { tableReport } from "./report/table.js";
 
-/** Analyze files and folders (every file under them; "-" is standard input) into one report. */
+/** Analyze files and folders (every file under them; "-" is standard input, named <stdin> in the report) into one report. */
 export async function analyzeFiles(paths: string[], options: PipelineOptions = {}): Promise<PipelineResult> {
   return runPipeline(await expandSources(paths, () => stdinSource()), options);
 }

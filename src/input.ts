@@ -23,8 +23,10 @@ export class InputError extends Error {
 }
 
 export interface InputSource {
-  /** As the user named it: a path, or "-" for standard input. */
+  /** As the user named it: a path, or STDIN_NAME for standard input. */
   name: string;
+  /** Standard input: its size and first lines cannot be looked at before it is read. */
+  stdin?: true;
   open(): Promise<Readable>;
   /** Its size in bytes, once open() knows it (files); for progress. */
   size?: number;
@@ -149,8 +151,11 @@ async function folderFiles(folder: string): Promise<string[]> {
   return files.sort();
 }
 
+/** Standard input's name in reports ("-" on the command line, as in most tools). */
+export const STDIN_NAME = "<stdin>";
+
 export function stdinSource(stream: Readable = process.stdin): InputSource {
-  return { name: "-", open: async () => stream };
+  return { name: STDIN_NAME, stdin: true, open: async () => stream };
 }
 
 export interface ReadStats {

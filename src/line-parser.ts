@@ -23,6 +23,8 @@ interface NearleyError extends Error {
 /**
  * finish() turns a completed parse into its final record; it runs once per
  * line, after nearley is done (postprocessors run at every completion).
+ * @internal (the format modules'; left out of the published types, which
+ * would otherwise need nearley's, a development dependency)
  */
 export function grammarLineParser<R>(
   compiled: nearley.CompiledRules,

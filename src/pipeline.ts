@@ -173,7 +173,7 @@ async function planInputs(sources: InputSource[], options: PipelineOptions): Pro
   const planned: Planned[] = [];
   for (const [index, source] of sources.entries()) {
     const given = options.formats?.get(normalize(source.name)) ?? options.format;
-    const detection = given ? { format: given, reason: GIVEN } : source.name === "-" || source.growing ? null : await firstLinesFormat(source);
+    const detection = given ? { format: given, reason: GIVEN } : source.stdin || source.growing ? null : await firstLinesFormat(source);
     planned.push({ source, index, format: detection?.format ?? null, reason: detection?.reason ?? "" });
   }
   return [...planned.filter((p) => CONTEXT.has(p.format)), ...planned.filter((p) => !CONTEXT.has(p.format))];

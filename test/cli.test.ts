@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { EXIT } from "../src/cli.js";
@@ -63,7 +64,7 @@ describe("tcpdiag analyze", () => {
     for (const args of [["analyze", "--json"], ["analyze", "--json", "-"]]) {
       const r = await run(args, dropR5Text);
       const report = JSON.parse(r.stdout);
-      expect(report.inputs[0].name).toBe("-");
+      expect(report.inputs[0].name).toBe("<stdin>");
       expect(report.attempts[0].inferred.tcpSynRetries).toBe(5);
     }
   });
@@ -207,5 +208,70 @@ describe("the installed command", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "tcpdiag.js"), "bogus"], { encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("Unknown argument");
+  });
+});
+
+describe("help and version", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+
+  it("-V and --version print the package's version", async () => {
+    for (const flag of ["-V", "--version"]) {
+      const r = await run([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toBe(pkg.version);
+    }
+  });
+
+  it("-h, --help and `help` print the usage; `help analyze` and `analyze --help` the command's", async () => {
+    for (const args of [["-h"], ["--help"], ["help"]]) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stdout).toContain("tcpdiag analyze [files..]");
+      expect(r.stdout).toContain("tcpdiag parse [files..]");
+    }
+    for (const args of [["help", "analyze"], ["analyze", "--help"], ["analyze", "-h"]]) {
+      const r = await run(args);
+      expect(r.code, args.join(" ")).toBe(0);
+      expect(r.stdout).toContain("--relative-times");
+      expect(r.stdout).not.toContain("tcpdiag parse [files..]");
+    }
+  });
+
+  it("wraps help text between words at any width", async () => {
+    // every word of the help texts, as written in the source
+    const source = ["cli.ts", "exit-code.ts"].map((f) => readFileSync(join(ROOT, "src", f), "utf8")).join("\n");
+    const words = new Set(source.match(/[a-z]{4,}/g));
+    for (const columns of [40, 60, 80, 100]) {
+      const r = await runCli(["analyze", "--help"], undefined, columns);
+      const lines = r.stdout.split("\n");
+      expect(Math.max(...lines.map((l) => l.trimEnd().length)), `${columns} columns`).toBeLessThanOrEqual(columns);
+      // a word cut at the line's end leaves a fragment that is no word of the source
+      for (const line of lines) {
+        const last = /([a-z]+)$/.exec(line.trimEnd())?.[1];
+        if (last && last.length >= 4) expect(words.has(last), `${columns} columns: ${JSON.stringify(line)}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe("standard input on a terminal", () => {
+  it("gets a hint on stderr before tcpdiag waits for text there", async () => {
+    const { main } = await import("../src/cli.js");
+    let stderr = "";
+    let stdout = "";
+    const code = await main(["analyze", "--no-live", "--json"], {
+      stdout: (t) => (stdout += t),
+      stderr: (t) => (stderr += t),
+      stdin: Readable.from([Buffer.from(dropR5Text)]),
+      stdinIsTerminal: true,
+    });
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/^tcpdiag: reading standard input: paste tool output and end with Ctrl-D/);
+    expect(JSON.parse(stdout).inputs[0].name).toBe("<stdin>");
+  });
+
+  it("gets no hint when it is a pipe or a file", async () => {
+    const r = await run(["analyze", "--json"], dropR5Text);
+    expect(r.stderr).toBe("");
   });
 });

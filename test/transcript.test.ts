@@ -187,10 +187,10 @@ describe("files and standard input together", () => {
     const report = JSON.parse(r.stdout);
     expect(report.inputs.map((i: { name: string; format: string }) => [i.name.replace(/.*\//, ""), i.format])).toEqual([
       ["tcpdump.txt", "tcpdump"],
-      ["-", "iptables"],
+      ["<stdin>", "iptables"],
     ]);
     expect(report.attempts[0].firewall).toMatchObject({ chain: "INPUT", rule: 1, target: "DROP" });
-    expect(report.diagnoses.find((d: { code: string }) => d.code === "FIREWALL_RULE").evidence).toEqual([{ input: "-", line: 3 }]);
+    expect(report.diagnoses.find((d: { code: string }) => d.code === "FIREWALL_RULE").evidence).toEqual([{ input: "<stdin>", line: 3 }]);
   });
 });
 
