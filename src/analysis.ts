@@ -60,6 +60,13 @@ export interface AttemptReport {
   start: Evidence & { timestamp: string | null };
   /** One sentence in plain words. */
   summary: string;
+  /**
+   * What came back from the server's side, and when (seconds after the
+   * first SYN; null without timestamps): the SYN-ACK the client took, the RST
+   * that refused it, or the last ICMP error. Absent when nothing came back
+   * or the packets were not seen.
+   */
+  answer?: { kind: "syn-ack" | "rst" | "icmp"; seconds: number | null; from?: string };
   sources: Evidence[];
   /**
    * The SYNs stopped as an ICMP error would stop them, and the capture holds

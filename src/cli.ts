@@ -1,13 +1,17 @@
 // tcpdiag's command line: `analyze` and `parse`.
 import { normalize } from "node:path";
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { FORMATS, type DetectedFormat } from "./formats/detect.js";
 import { expandSources, followSource, probeStdin, stdinSource, type InputSource } from "./input.js";
 import { checkExitCode, EXIT, exitCode, FAIL_ON_VALUES, parseFailOn, uselessFolders, type RunFacts } from "./exit-code.js";
 import { caseDirs, runCase, type CaseResult } from "./check.js";
 import { caseText, checkSummary } from "./report/check.js";
-import type { Outcome } from "./analysis.js";
+import type { AttemptReport, Outcome } from "./analysis.js";
+import { htmlReport } from "./report/html.js";
+import { markdownReport } from "./report/markdown.js";
+import { TimelineReport } from "./report/timeline.js";
+import { lineTexts } from "./report/evidence-text.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
 import { progressLine } from "./report/progress.js";
 import { JsonReportWriter } from "./report/json.js";
@@ -60,6 +64,17 @@ function unmatchedFormats(formats: Pick<PipelineOptions, "formats">, sources: In
 }
 
 /** --format NAME (every input) or NAME:PATH (that input); null and a message when one is wrong. */
+/** The report's forms: --format takes these too (no input format has their names). */
+const REPORT_FORMATS = ["table", "json", "markdown", "html"] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The report's form --format names (the last one), if any; the other values are input formats. */
+function reportFormat(given: string[] | undefined): { report: ReportFormat | null; inputs: string[] } {
+  const all = given ?? [];
+  const reports = all.filter((g): g is ReportFormat => (REPORT_FORMATS as readonly string[]).includes(g));
+  return { report: reports.at(-1) ?? null, inputs: all.filter((g) => !(REPORT_FORMATS as readonly string[]).includes(g)) };
+}
+
 function formatOptions(given: string[] | undefined, io: CliIo): Pick<PipelineOptions, "format" | "formats"> | null {
   const out: Pick<PipelineOptions, "format" | "formats"> = { formats: new Map() };
   for (const g of given ?? []) {
@@ -190,7 +205,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             array: true,
             // one value per --format, so that the files after it stay files
             nargs: 1,
-            describe: `read the inputs as this format instead of detecting it; NAME:PATH for one input (${FORMATS.join(", ")})`,
+            describe: `the report's form (${REPORT_FORMATS.join(", ")}; table on a terminal), or the inputs' format instead of detecting it, NAME:PATH for one input (${FORMATS.join(", ")})`,
           })
           .option("explain", { type: "boolean", default: false, describe: "say why each input was read as its format" })
           .option("strict", STRICT)
@@ -209,6 +224,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             describe:
               "how to read relative timestamps: delta (-ttt) or since-first (-ttttt); decided from the values when not given",
           })
+          .option("timeline", { type: "boolean", default: false, describe: "after the table, draw each failed attempt as a ladder: SYNs, answers, the rule, when connect() gave up" })
+          .option("html", { type: "string", describe: "also write the report as one self-contained HTML page (ladder diagrams of the failed attempts) to FILE" })
+          .option("markdown", { type: "string", describe: "also write the report as Markdown (for a ticket) to FILE" })
           .option("fail-on", {
             type: "string",
             describe: `exit 1 (after the report) when a diagnosis of this severity or worse, or an attempt with one of these outcomes, is found: ${FAIL_ON_VALUES}`,
@@ -221,7 +239,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           exitCode = EXIT.USAGE;
           return;
         }
-        const formats = formatOptions(args.format, io);
+        const forms = reportFormat(args.format);
+        const formats = formatOptions(forms.inputs, io);
         if (!formats) {
           exitCode = EXIT.USAGE;
           return;
@@ -249,8 +268,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         // attempts go to the report as they are decided: the JSON is written as it comes, the table keeps what it lists
-        const json = args.json ? new JsonReportWriter(io.stdout) : null;
-        const table = json ? null : new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all });
+        const form: ReportFormat = forms.report ?? (args.json ? "json" : "table");
+        const json = form === "json" ? new JsonReportWriter(io.stdout) : null;
+        const table = form === "table" ? new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all }) : null;
+        // pages (HTML, Markdown) list every attempt: they keep them all
+        const pages = form === "html" || form === "markdown" || args.html !== undefined || args.markdown !== undefined ? ([] as AttemptReport[]) : null;
+        const timeline = args.timeline ? new TimelineReport() : null;
         const progress = io.stderrIsTerminal ? progressLine(io.stderr) : null;
         const outcomes = new Set<Outcome>();
         const result = await withInterrupt(async (signal) =>
@@ -260,8 +283,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
             ...(relative ? { relativeTimes: relative as RelativeMode } : {}),
             onAttempt: (a) => {
               outcomes.add(a.outcome);
-              if (json) json.attempt(a);
-              else table!.attempt(a);
+              json?.attempt(a);
+              table?.attempt(a);
+              pages?.push(a);
+              timeline?.attempt(a);
             },
             ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
           }),
@@ -270,7 +295,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         progress?.done();
         exitCode = finishRun(result, io, { ...run, interrupted: interrupt.signal.aborted, outcomes });
         if (json) json.end(result);
-        else io.stdout(table!.render(result));
+        if (table) io.stdout(table.render(result));
+        if (timeline) io.stdout(timeline.render());
+        if (pages) {
+          const texts = await lineTexts(result.diagnoses.flatMap((d) => d.evidence));
+          if (form === "html") io.stdout(htmlReport(result, pages, texts));
+          if (form === "markdown") io.stdout(markdownReport(result, pages, texts));
+          for (const [file, page] of [
+            [args.html, () => htmlReport(result, pages, texts)],
+            [args.markdown, () => markdownReport(result, pages, texts)],
+          ] as const) {
+            if (file === undefined) continue;
+            try {
+              writeFileSync(file, page());
+            } catch (err) {
+              io.stderr(`tcpdiag: ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
+              exitCode = EXIT.USAGE;
+            }
+          }
+        }
       },
     )
     .command(

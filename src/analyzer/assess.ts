@@ -76,6 +76,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
       : undefined;
     const took = since(accepted ?? a.synAcks[0]);
     base.durationSeconds = took;
+    base.answer = { kind: "syn-ack", seconds: took };
     if (a.resetBy) {
       base.outcome = "reset";
       base.summary = `established after ${syns}, then reset ${fmtSeconds(since(a.resetBy))} after the first SYN`;
@@ -91,6 +92,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     base.errno = "ECONNREFUSED";
     base.errnoSource = "inferred";
     base.durationSeconds = since(a.refusedBy);
+    base.answer = { kind: "rst", seconds: base.durationSeconds };
     base.summary = `${syns}, answered by RST after ${fmtSeconds(base.durationSeconds)}: connection refused (ECONNREFUSED)`;
     return base;
   }
@@ -101,6 +103,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     base.errno = result.errno;
     base.errnoSource = "inferred";
     base.durationSeconds = since(last.at);
+    base.answer = { kind: "icmp", seconds: base.durationSeconds, from: last.event.from };
     base.summary =
       `${syns}, answered by ${result.words}${a.icmpCount > 1 ? ` (${a.icmpCount} times)` : ""} from ${last.event.from}: ` +
       `connect() fails with ${result.errno} after ${fmtSeconds(base.durationSeconds)}`;

@@ -9,7 +9,7 @@ import type { Evidence } from "../events.js";
 /** Every field of AttemptReport, in the order written: the compiler checks that none is left out. */
 const FIELDS = [
   "id", "family", "client", "server", "outcome", "errno", "errnoSource", "syn", "synAck", "durationSeconds",
-  "process", "firewall", "inferred", "start", "summary", "sources", "icmpMayBeFiltered", "application",
+  "process", "firewall", "inferred", "start", "summary", "answer", "sources", "icmpMayBeFiltered", "application",
 ] as const;
 type Unwritten = Exclude<keyof AttemptReport, (typeof FIELDS)[number]>;
 const everyFieldWritten: [Unwritten] extends [never] ? true : never = true;
@@ -73,7 +73,7 @@ export function attemptJson(r: AttemptReport): string {
     `"process":${JSON.stringify(r.process)},"firewall":${JSON.stringify(r.firewall)},` +
     `"inferred":${inferred(r.inferred)},` +
     `"start":{"input":${input(r.start.input)},"line":${num(r.start.line)},"timestamp":${str(r.start.timestamp)}},` +
-    `"summary":${str(r.summary)},"sources":[`;
+    `"summary":${str(r.summary)},${r.answer === undefined ? "" : `"answer":${JSON.stringify(r.answer)},`}"sources":[`;
   for (let i = 0; i < r.sources.length; i++) out += (i === 0 ? "" : ",") + evidence(r.sources[i]!);
   out += "]";
   if (r.icmpMayBeFiltered !== undefined) out += `,"icmpMayBeFiltered":${JSON.stringify(r.icmpMayBeFiltered)}`;

@@ -1,0 +1,78 @@
+// The report's other forms: Markdown for a ticket, the HTML page on standard
+// output or in a file, and --timeline's text ladders, on fixtures whose
+// setup is known (drop-exp-r5: DROP rule 1 of INPUT, tcp_syn_retries=5;
+// no-listener: a RST; reject-icmp-port: REJECT with an ICMP port
+// unreachable on the client's own host).
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./helpers/cli.js";
+import { FIXTURES } from "./helpers/paths.js";
+
+const run = (args: string[]) => runCli(args, undefined, 120);
+const drop = [join(FIXTURES, "drop-exp-r5", "tcpdump-nn.txt"), join(FIXTURES, "drop-exp-r5", "iptables-L.txt")];
+const refused = join(FIXTURES, "no-listener", "tcpdump-nn.txt");
+const icmp = join(FIXTURES, "reject-icmp-port", "tcpdump-nn.txt");
+
+describe("--format markdown", () => {
+  it("gives the inputs, a table of the attempts and the diagnoses with the lines they rest on", async () => {
+    const r = await run(["analyze", "--format", "markdown", ...drop]);
+    expect(r.code).toBe(0);
+    const md = r.stdout;
+    expect(md).toMatch(/^# tcpdiag report\n/);
+    expect(md).toContain(`- \`${drop[0]}\`: tcpdump, 6 lines, 6 parsed, 0 unparsed`);
+    expect(md).toContain("| # | connection | outcome | errno | SYNs | rule | what happened |");
+    expect(md).toMatch(/\n\| 1 \| 127\.0\.0\.1:60362 -> 127\.0\.0\.1:12345 \| timeout \| ETIMEDOUT \| 6 \| DROP INPUT #1 \| /);
+    expect(md).toContain("### SYN_TIMEOUT (error)");
+    // the cited capture line, with its text
+    expect(md).toContain(`- \`${drop[0]}:1\`\n\n  \`\`\`\n  ${readFileSync(drop[0]!, "utf8").split("\n")[0]}\n  \`\`\``);
+  });
+
+  it("--markdown FILE writes the same beside the table", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tcpdiag-md-")), "report.md");
+    const r = await run(["analyze", "--markdown", file, ...drop]);
+    expect(r.stdout).toContain("SYN_TIMEOUT");
+    expect(readFileSync(file, "utf8")).toBe((await run(["analyze", "--format", "markdown", ...drop])).stdout);
+  });
+});
+
+describe("--format html", () => {
+  it("writes the page --html writes, self-contained", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tcpdiag-html-")), "report.html");
+    await run(["analyze", "--html", file, ...drop]);
+    const r = await run(["analyze", "--format", "html", ...drop]);
+    expect(r.stdout).toBe(readFileSync(file, "utf8"));
+    expect(r.stdout).toMatch(/^<!doctype html>/);
+    // nothing to fetch: no script, stylesheet, image or font from elsewhere
+    expect(r.stdout).not.toMatch(/<script|<link|<img|@import|url\(http|src=/);
+  });
+
+  it("draws a RST and an ICMP error coming back, when connect() returned", async () => {
+    const page = (await run(["analyze", "--format", "html", refused, icmp])).stdout;
+    expect(page.match(/<g class="answer" data-kind="rst" data-t="([\d.]+)"/)?.[1]).toBeDefined();
+    const icmpAt = Number(page.match(/<g class="answer" data-kind="icmp" data-t="([\d.]+)"/)?.[1]);
+    // the local REJECT's first ICMP error is dropped by the socket; the second SYN, 1 s later, gets the one connect() takes
+    expect(icmpAt).toBeCloseTo(1, 1);
+    expect(page.match(/<g class="give-up"[^>]*data-errno="ECONNREFUSED"/g)).toHaveLength(2);
+  });
+});
+
+describe("--timeline", () => {
+  it("draws each failed attempt as text: its SYNs and their gaps, the rule, when connect() gave up", async () => {
+    const r = await run(["analyze", "--timeline", ...drop]);
+    expect(r.code).toBe(0);
+    const ladder = r.stdout.slice(r.stdout.indexOf("attempt 1: timeout (ETIMEDOUT)"));
+    const syns = ladder.split("\n").filter((l) => l.includes(" SYN "));
+    expect(syns).toHaveLength(6);
+    for (const l of syns) expect(l).toContain("x DROP (filter INPUT rule 1)");
+    const gaps = ladder.match(/\+([\d.]+) s$/gm)!.map((g) => Number(g.slice(1, -2)));
+    gaps.forEach((g, i) => expect(g).toBeCloseTo([1, 2, 4, 8, 16][i]!, 0));
+    expect(ladder).toMatch(/\n +63 s {2}=== connect\(\) returns ETIMEDOUT at ~63 s\n/);
+  });
+
+  it("says so when nothing failed", async () => {
+    const r = await run(["analyze", "--timeline", join(FIXTURES, "established-http", "tcpdump-nn.txt")]);
+    expect(r.stdout).toContain("no ladder to draw");
+  });
+});
