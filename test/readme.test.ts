@@ -21,3 +21,14 @@ describe("the README's vitest example", () => {
     for (const t of tests) await t();
   });
 });
+
+describe("the README's sample output", () => {
+  it("is what the quick start's command prints (100 columns)", async () => {
+    const section = readme.slice(readme.indexOf("## What it prints"));
+    const sample = /```\n([\s\S]*?)```/.exec(section)![1]!;
+    const { runCli } = await import("./helpers/cli.js");
+    const r = await runCli(["analyze", "fixtures/drop-exp-r5/tcpdump-nn.txt"], undefined, 100);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(sample);
+  });
+});

@@ -76,3 +76,34 @@ describe("--timeline", () => {
     expect(r.stdout).toContain("no ladder to draw");
   });
 });
+
+describe("the table's words", () => {
+  it("says no problem was found when every attempt connected, and not otherwise", async () => {
+    expect((await run(["analyze", join(FIXTURES, "established-http", "tcpdump-nn.txt")])).stdout).toContain("No problem found: the attempt connected without an error or a warning.");
+    expect((await run(["analyze", ...drop])).stdout).not.toContain("No problem found");
+  });
+
+  it("names the process of an attempt only a trace shows, and does not count its SYNs as 0", async () => {
+    const out = (await run(["analyze", join(FIXTURES, "strace-curl-refused", "strace-f.txt")])).stdout;
+    const row = out.split("\n").find((l) => l.includes("127.0.0.1:12350"))!;
+    expect(row).toMatch(/│ 1 +│ curl \(pid \d+\) -> 127\.0\.0\.1:12350 +│ refused +│ - +│/);
+  });
+});
+
+describe("evidence", () => {
+  it("lists each line once per diagnosis, in every fixture folder", async () => {
+    const { analyzeFiles } = await import("../src/index.js");
+    const { readdirSync, statSync } = await import("node:fs");
+    let diagnoses = 0;
+    for (const d of readdirSync(FIXTURES)) {
+      const dir = join(FIXTURES, d);
+      if (!statSync(dir).isDirectory()) continue;
+      for (const diagnosis of (await analyzeFiles([dir])).diagnoses) {
+        diagnoses++;
+        const keys = diagnosis.evidence.map((e) => `${e.input}:${e.line}`);
+        expect(new Set(keys).size, `${d} ${diagnosis.code}`).toBe(keys.length);
+      }
+    }
+    expect(diagnoses).toBeGreaterThan(100);
+  });
+});

@@ -110,7 +110,7 @@ export function assess(a: AttemptState, facts: InputFacts | undefined): AttemptR
     if (a.icmpCount > 1 && a.syns.length === a.icmpCount) {
       // seen in fixtures/reject-*: TcpExtLockDroppedIcmps counts the first one
       base.summary +=
-        "; the first ICMP error was not delivered to the socket (it came back while connect() still held the socket lock, as with a local REJECT rule), the retransmitted SYN's was";
+        "; the first ICMP error was not delivered to the socket (it came back while connect() still held the socket lock, as with a local REJECT rule); the one that answered the retransmitted SYN was";
     }
     return base;
   }

@@ -181,6 +181,17 @@ function unreachableFinding(report: AttemptReport, state: PacketFacts | undefine
   }
 }
 
+/** Evidence without repeats, in its order. */
+function unique(evidence: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.input}\n${e.line}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** One diagnosis in the making: the attempts with the same finding at the same server. */
 interface Group {
   code: DiagnosisCode;
@@ -210,7 +221,8 @@ export class Diagnoser {
       group.attempts.push(report.id);
       for (const e of report.sources) {
         if (group.evidence.length >= MAX_EVIDENCE) break;
-        group.evidence.push(e);
+        // attempts of one group often rest on the same line (a socket row, a rule): it is listed once
+        if (!group.evidence.some((x) => x.line === e.line && x.input === e.input)) group.evidence.push(e);
       }
     }
   }
@@ -224,7 +236,7 @@ export class Diagnoser {
     const out: Diagnosis[] = [...this.groups.values()].map(grouped);
     out.push(...this.inputDiagnoses(facts, notes));
     for (const f of findings) {
-      out.push({ code: f.code, severity: DIAGNOSIS_CODES[f.code], attempts: f.attempts, message: f.message, evidence: f.evidence });
+      out.push({ code: f.code, severity: DIAGNOSIS_CODES[f.code], attempts: f.attempts, message: f.message, evidence: unique(f.evidence) });
     }
     for (const c of correlation) {
       out.push({ code: c.code, severity: DIAGNOSIS_CODES[c.code], attempts: [], message: c.message, evidence: [] });

@@ -5,6 +5,7 @@ import type { AttemptReport, Diagnosis } from "../analysis.js";
 import type { Evidence } from "../events.js";
 import type { PipelineResult } from "../pipeline.js";
 import { VERSION } from "../version.js";
+import { docsUrl } from "../docs.js";
 import { ladderOf } from "./ladder.js";
 import { ladderSvg } from "./ladder-svg.js";
 
@@ -65,7 +66,7 @@ function diagnosesHtml(diagnoses: readonly Diagnosis[], texts: LineTexts): strin
         })
         .join("");
       return (
-        `<article class="diagnosis severity-${d.severity}" data-code="${esc(d.code)}"><h3>${esc(d.code)} <small>(${d.severity}${d.attempts.length ? `; attempts ${d.attempts.join(", ")}` : ""})</small></h3>` +
+        `<article class="diagnosis severity-${d.severity}" data-code="${esc(d.code)}"><h3><a class="docs" href="${esc(docsUrl(d.code))}">${esc(d.code)}</a> <small>(${d.severity}${d.attempts.length ? `; attempts ${d.attempts.join(", ")}` : ""})</small></h3>` +
         `<p>${esc(d.message)}</p>${evidence ? `<ul class="evidence">${evidence}</ul>` : ""}</article>`
       );
     })

@@ -4,6 +4,7 @@
 import type { AttemptReport, Diagnosis } from "../analysis.js";
 import type { InputSummary, PipelineResult, UnparsedLine } from "../pipeline.js";
 import { VERSION } from "../version.js";
+import { docsPath } from "../docs.js";
 import { attemptJson } from "./attempt-json.js";
 
 export interface JsonReport {
@@ -11,7 +12,7 @@ export interface JsonReport {
   version: string;
   inputs: InputSummary[];
   attempts: AttemptReport[];
-  diagnoses: Diagnosis[];
+  diagnoses: (Diagnosis & { docs: string })[];
   unparsed: UnparsedLine[];
   errors: { input: string; message: string }[];
 }
@@ -22,10 +23,15 @@ export function jsonReport(result: PipelineResult): JsonReport {
     version: VERSION,
     inputs: result.inputs,
     attempts: result.attempts,
-    diagnoses: result.diagnoses,
+    diagnoses: result.diagnoses.map(withDocs),
     unparsed: result.unparsed,
     errors: errorsOf(result),
   };
+}
+
+/** A diagnosis with the path of its code's page in the package (docs/codes/CODE.md). */
+function withDocs(d: Diagnosis): Diagnosis & { docs: string } {
+  return { ...d, docs: docsPath(d.code) };
 }
 
 function errorsOf(result: PipelineResult): JsonReport["errors"] {
@@ -56,7 +62,7 @@ export class JsonReportWriter {
   end(result: PipelineResult): void {
     this.buffer += this.attempts === 0 ? "],\n" : "\n  ],\n";
     const rest: [string, unknown[]][] = [
-      ["diagnoses", result.diagnoses],
+      ["diagnoses", result.diagnoses.map(withDocs)],
       ["inputs", result.inputs],
       ["unparsed", result.unparsed],
       ["errors", errorsOf(result)],

@@ -3,6 +3,7 @@
 import type { AttemptReport } from "../analysis.js";
 import type { PipelineResult } from "../pipeline.js";
 import { lineKey, type LineTexts } from "./html.js";
+import { docsPath, docsUrl } from "../docs.js";
 
 /** Table cells hold no pipe and no line break. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -31,7 +32,7 @@ export function markdownReport(result: PipelineResult, attempts: readonly Attemp
   out.push("## Diagnoses", "");
   if (result.diagnoses.length === 0) out.push("None.", "");
   for (const d of result.diagnoses) {
-    out.push(`### ${d.code} (${d.severity})`, "", d.message, "");
+    out.push(`### ${d.code} (${d.severity})`, "", d.message, "", `What it means and what to check: [${docsPath(d.code)}](${docsUrl(d.code)})`, "");
     for (const e of d.evidence) {
       const text = texts.get(lineKey(e));
       out.push(`- \`${e.input}:${e.line}\``);

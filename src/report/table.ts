@@ -2,9 +2,11 @@
 // outcome and server for the rest, and the diagnoses, fitted to the
 // terminal's width. Attempts come in as they are decided; only those listed
 // are kept.
+import { isAbsolute, relative, sep } from "node:path";
 import Table from "cli-table3";
 import type { AttemptReport, Diagnosis } from "../analysis.js";
 import { describeAddress, describeTuple } from "../analyzer/words.js";
+import { docsFolder } from "../docs.js";
 import type { PipelineResult } from "../pipeline.js";
 
 export interface TableOptions {
@@ -39,11 +41,14 @@ export class TableReport {
   /** outcome|server -> how many attempts not listed. */
   private readonly rest = new Map<string, { outcome: string; server: string; count: number; fine: boolean }>();
   private total = 0;
+  /** Attempts that did not simply connect. */
+  private troubled = 0;
 
   constructor(private readonly options: TableOptions) {}
 
   attempt(a: AttemptReport): void {
     this.total++;
+    if (!fine(a)) this.troubled++;
     if ((this.options.all || !fine(a)) && (this.options.all || this.listed.length < MAX_LISTED)) {
       this.listed.push(a);
       return;
@@ -68,7 +73,13 @@ export class TableReport {
     if (this.total === 0) out.push("No TCP connection attempt (no SYN) in the input.");
     if (this.listed.length > 0) out.push(attemptsTable(this.listed.sort((x, y) => x.id - y.id), width));
     out.push(...this.summary());
-    if (result.diagnoses.length > 0) out.push("", diagnosesTable(result.diagnoses, width));
+    if (this.total > 0 && this.troubled === 0 && !result.diagnoses.some((d) => d.severity !== "info")) {
+      out.push("", `No problem found: ${this.total === 1 ? "the attempt" : `all ${this.total} attempts`} connected without an error or a warning.`);
+    }
+    if (result.diagnoses.length > 0) {
+      out.push("", diagnosesTable(result.diagnoses, width));
+      out.push("", `What each code means and what to check next: ${shortPath(docsFolder())}<CODE>.md`);
+    }
     const unparsed = result.inputs.reduce((n, i) => n + i.unparsed, 0);
     if (unparsed > 0) {
       out.push("", `${unparsed} lines were not recognised (--json lists them); the first:`);
@@ -95,10 +106,23 @@ export class TableReport {
   }
 }
 
+/** A folder as a person at this shell would type it: relative when it is under the current folder. */
+function shortPath(folder: string): string {
+  const rel = relative(process.cwd(), folder);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? `${rel}${sep}` : folder;
+}
+
 /** A path and line that fit `room` characters: the end of the path is the part that tells files apart. */
 export function location(input: string, line: number, room: number): string {
   const full = `${input}:${line}`;
   return full.length <= room ? full : `…${full.slice(full.length - room + 1)}`;
+}
+
+/** The connection, its client named by its process when only a trace or a client's words showed it. */
+function connectionText(a: AttemptReport): string {
+  if (a.client) return describeTuple(a.client, a.server);
+  const who = a.process ? `${a.process.command ?? "process"}${a.process.pid !== null ? ` (pid ${a.process.pid})` : ""}` : "client";
+  return `${who} -> ${describeAddress(a.server)}`;
 }
 
 function attemptsTable(attempts: AttemptReport[], width: number): string {
@@ -117,9 +141,10 @@ function attemptsTable(attempts: AttemptReport[], width: number): string {
     table.push(
       [
         a.id,
-        `${describeTuple(a.client, a.server)}\n${where}${a.start.timestamp ? `\n${a.start.timestamp}` : ""}`,
+        `${connectionText(a)}\n${where}${a.start.timestamp ? `\n${a.start.timestamp}` : ""}`,
         `${a.outcome}${a.errno ? `\n${a.errno}${a.errnoSource === "inferred" ? " (inferred)" : ""}` : ""}`,
-        a.syn.sent,
+        // no capture of it: its SYNs were not seen, which is not 0
+        a.syn.sent === 0 && !a.answer ? "-" : a.syn.sent,
       ],
       [{ colSpan: 4, content: a.summary }],
     );
