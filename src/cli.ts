@@ -1,4 +1,4 @@
-// tcpdiag's command line: `analyze` and `parse`.
+// tcpdiag's command line: `analyze`, `parse`, `check` and `help`.
 import { normalize } from "node:path";
 import { statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -63,7 +63,6 @@ function unmatchedFormats(formats: Pick<PipelineOptions, "formats">, sources: In
   }
 }
 
-/** --format NAME (every input) or NAME:PATH (that input); null and a message when one is wrong. */
 /** The report's forms: --format takes these too (no input format has their names). */
 const REPORT_FORMATS = ["table", "json", "markdown", "html"] as const;
 type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -75,6 +74,7 @@ function reportFormat(given: string[] | undefined): { report: ReportFormat | nul
   return { report: reports.at(-1) ?? null, inputs: all.filter((g) => !(REPORT_FORMATS as readonly string[]).includes(g)) };
 }
 
+/** --format NAME (every input) or NAME:PATH (that input); null and a message when one is wrong. */
 function formatOptions(given: string[] | undefined, io: CliIo): Pick<PipelineOptions, "format" | "formats"> | null {
   const out: Pick<PipelineOptions, "format" | "formats"> = { formats: new Map() };
   for (const g of given ?? []) {
@@ -167,6 +167,31 @@ async function analyzeLive(
   const interrupted = interrupt.signal.aborted;
   report.end(result, interrupted);
   return finishRun(result, io, { ...run, interrupted, outcomes });
+}
+
+/** The HTML and Markdown pages: on standard output when they are the report's form, and to the files named; false when a file cannot be written. */
+async function writePages(
+  result: PipelineResult,
+  attempts: readonly AttemptReport[],
+  form: ReportFormat,
+  files: { html: string | undefined; markdown: string | undefined },
+  io: CliIo,
+): Promise<boolean> {
+  const texts = await lineTexts(result.diagnoses.flatMap((d) => d.evidence));
+  const render = { html: () => htmlReport(result, attempts, texts), markdown: () => markdownReport(result, attempts, texts) };
+  if (form === "html" || form === "markdown") io.stdout(render[form]());
+  let ok = true;
+  for (const kind of ["html", "markdown"] as const) {
+    const file = files[kind];
+    if (file === undefined) continue;
+    try {
+      writeFileSync(file, render[kind]());
+    } catch (err) {
+      io.stderr(`tcpdiag: ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
+      ok = false;
+    }
+  }
+  return ok;
 }
 
 /** `tcpdiag help [COMMAND]` is `tcpdiag [COMMAND] --help`. */
@@ -273,7 +298,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const table = form === "table" ? new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all }) : null;
         // pages (HTML, Markdown) list every attempt: they keep them all
         const pages = form === "html" || form === "markdown" || args.html !== undefined || args.markdown !== undefined ? ([] as AttemptReport[]) : null;
-        const timeline = args.timeline ? new TimelineReport() : null;
+        // text ladders go under the table (they would break a JSON or HTML document)
+        const timeline = args.timeline && form === "table" ? new TimelineReport() : null;
         const progress = io.stderrIsTerminal ? progressLine(io.stderr) : null;
         const outcomes = new Set<Outcome>();
         const result = await withInterrupt(async (signal) =>
@@ -297,23 +323,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         if (json) json.end(result);
         if (table) io.stdout(table.render(result));
         if (timeline) io.stdout(timeline.render());
-        if (pages) {
-          const texts = await lineTexts(result.diagnoses.flatMap((d) => d.evidence));
-          if (form === "html") io.stdout(htmlReport(result, pages, texts));
-          if (form === "markdown") io.stdout(markdownReport(result, pages, texts));
-          for (const [file, page] of [
-            [args.html, () => htmlReport(result, pages, texts)],
-            [args.markdown, () => markdownReport(result, pages, texts)],
-          ] as const) {
-            if (file === undefined) continue;
-            try {
-              writeFileSync(file, page());
-            } catch (err) {
-              io.stderr(`tcpdiag: ${file}: cannot write (${(err as NodeJS.ErrnoException).code ?? "error"})\n`);
-              exitCode = EXIT.USAGE;
-            }
-          }
-        }
+        if (pages && !(await writePages(result, pages, form, { html: args.html, markdown: args.markdown }, io))) exitCode = EXIT.USAGE;
       },
     )
     .command(
