@@ -107,3 +107,16 @@ describe("evidence", () => {
     expect(diagnoses).toBeGreaterThan(100);
   });
 });
+
+describe("a firewall rule in words", () => {
+  it("is what the rule takes, not the listing's columns (counters, placeholders)", async () => {
+    const { analyzeFiles } = await import("../src/index.js");
+    const r = await analyzeFiles([drop[0]!, join(FIXTURES, "drop-exp-r5", "iptables-nvL-num.txt")]);
+    const messages = r.diagnoses.filter((d) => d.code === "FIREWALL_RULE").map((d) => d.message);
+    expect(messages).toHaveLength(1);
+    // the listing's line: "1        6   360 DROP       6    --  *      *       0.0.0.0/0            127.0.0.1            tcp dpt:12345"
+    expect(messages[0]).toContain("by INPUT rule 1 (DROP tcp to 127.0.0.1 tcp dpt:12345)");
+    expect(messages[0]).toContain("its counter shows 6 packets");
+    expect(messages[0]).not.toMatch(/360|--|\*/);
+  });
+});

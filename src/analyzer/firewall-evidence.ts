@@ -35,14 +35,15 @@ function where(d: Decision): string {
 /** The listed rules of a run: each attempt is evaluated as it is decided; attempts decided by the same rule the same way share one finding. */
 export class FirewallRules {
   private readonly rs: Ruleset | null;
-  private readonly byMessage = new Map<string, FirewallFinding>();
+  /** Findings by what they rest on (code, rule, server, outcome), not by their words: the first attempt's message stands for the rest. */
+  private readonly byFact = new Map<string, FirewallFinding>();
 
   constructor(chains: FirewallChainEvent[], rules: FirewallRuleEvent[]) {
     this.rs = chains.length === 0 && rules.length === 0 ? null : buildRuleset(chains, rules);
   }
 
   get findings(): FirewallFinding[] {
-    return [...this.byMessage.values()];
+    return [...this.byFact.values()];
   }
 
   /** The attempt with the rule that decides its SYN. */
@@ -52,13 +53,14 @@ export class FirewallRules {
     if (!d) return report;
     const evidence = d.at ? [d.at] : [];
     const attempt = describeAddress(report.server);
+    const fact = `${d.table}|${d.chain}|${d.rule}|${attempt}|${report.outcome}`;
     if (d.cannotEvaluate) {
       this.add({
         code: "FIREWALL_CANNOT_EVALUATE",
         attempts: [report.id],
-        message: `SYNs to ${attempt}: ${where(d)} (${d.text.trim()}): ${d.cannotEvaluate}; the rules after it were not evaluated`,
+        message: `SYNs to ${attempt}: ${where(d)} (${d.spec}): ${d.cannotEvaluate}; the rules after it were not evaluated`,
         evidence,
-      });
+      }, fact);
       return report;
     }
     const done: AttemptReport = {
@@ -77,25 +79,25 @@ export class FirewallRules {
       this.add({
         code: "FIREWALL_RULE",
         attempts: [report.id],
-        message: `SYNs to ${attempt} are ${e.words} by ${where(d)} (${d.text.trim()})${counted}${timeout}`,
+        message: `SYNs to ${attempt} are ${e.words} by ${where(d)} (${d.spec})${counted}${timeout}`,
         evidence,
-      });
+      }, fact);
     }
     if (!e.outcomes.includes(report.outcome) && report.outcome !== "unknown") {
       this.add({
         code: "FIREWALL_CONTRADICTS",
         attempts: [report.id],
-        message: `${where(d)} (${d.text.trim()}) would leave ${attempt} ${e.words}, but the attempt's outcome is ${report.outcome}: the listing is from another host or another moment`,
+        message: `${where(d)} (${d.spec}) would leave ${attempt} ${e.words}, but the attempt's outcome is ${report.outcome}: the listing is from another host or another moment`,
         evidence,
-      });
+      }, fact);
     }
     return done;
   }
 
-  private add(f: FirewallFinding): void {
-    const key = `${f.code}|${f.message}`;
-    const seen = this.byMessage.get(key);
+  private add(f: FirewallFinding, fact: string): void {
+    const key = `${f.code}|${fact}`;
+    const seen = this.byFact.get(key);
     if (seen) seen.attempts.push(...f.attempts);
-    else this.byMessage.set(key, { ...f, attempts: [...f.attempts] });
+    else this.byFact.set(key, { ...f, attempts: [...f.attempts] });
   }
 }

@@ -13,6 +13,8 @@ export interface Decision {
   rule: number | null;
   target: string;
   text: string;
+  /** The rule as a person reads it: target, protocol, interfaces and addresses that are not "any", the match ("DROP tcp to 127.0.0.1 tcp dpt:12345"). */
+  spec: string;
   /** The rule's match text in the -L form (nft and rule specs are read into it); null for a policy. */
   options: string | null;
   at: Evidence | null;
@@ -251,6 +253,26 @@ function matchRule(rule: FirewallRuleEvent, syn: Syn, terminal: boolean): Match 
   return YES;
 }
 
+// --- the rule in words ------------------------------------------------------------
+
+/** Protocol numbers iptables -n prints for the common names. */
+const PROTOCOLS: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", "58": "ipv6-icmp" };
+const ANY_ADDRESS = new Set(["0.0.0.0/0", "::/0", "anywhere", "*"]);
+const ANY_INTERFACE = new Set(["*", "any"]);
+
+/** The listing's columns without the counters and placeholders: what the rule takes. */
+function ruleSpec(r: FirewallRuleEvent): string {
+  const parts = [r.target ?? "(no target)"];
+  const prot = PROTOCOLS[r.prot] ?? r.prot;
+  if (prot !== "all" && prot !== "0") parts.push(prot);
+  if (r.in && !ANY_INTERFACE.has(r.in)) parts.push(`in ${r.in}`);
+  if (r.out && !ANY_INTERFACE.has(r.out)) parts.push(`out ${r.out}`);
+  if (!ANY_ADDRESS.has(r.source)) parts.push(`from ${r.source}`);
+  if (!ANY_ADDRESS.has(r.destination)) parts.push(`to ${r.destination}`);
+  if (r.options) parts.push(r.options.trim());
+  return parts.join(" ");
+}
+
 // --- the walk -----------------------------------------------------------------
 
 const MAX_DEPTH = 16;
@@ -262,6 +284,7 @@ function decision(table: TableKind, chain: string, rule: FirewallRuleEvent | nul
     rule: rule ? rule.position : null,
     target,
     text: rule ? rule.text : `Chain ${chain} (policy ${target})`,
+    spec: rule ? ruleSpec(rule) : `the policy of ${chain}: ${target}`,
     options: rule?.options ?? null,
     at: rule ? rule.at : null,
     pkts: rule?.pkts ?? null,

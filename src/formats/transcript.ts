@@ -106,10 +106,13 @@ export function transcriptReader(input: string, feed: (e: AnalyzerEvent) => void
     evidence: [at],
   });
 
+  /** `time`'s real within this of the command's own timeout shows that timeout ended it: start-up and exit take tens of milliseconds, and real is printed to the millisecond. */
+  const OWN_TIMEOUT_SLACK_SECONDS = 0.5;
+
   const emitRun = (run: ClientRun) => {
     if (run.result === null && run.real === null) return;
     // the command set its own timeout (nc -w 3, curl --connect-timeout 2) and `time` shows it ran that long
-    if (run.result === null && run.real && run.appTimeout !== null && Math.abs(run.real.seconds - run.appTimeout) < 0.5) run.result = "gave-up";
+    if (run.result === null && run.real && run.appTimeout !== null && Math.abs(run.real.seconds - run.appTimeout) < OWN_TIMEOUT_SLACK_SECONDS) run.result = "gave-up";
     feed({
       type: "client-run",
       at: run.at,
