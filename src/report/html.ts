@@ -7,10 +7,9 @@ import type { PipelineResult } from "../pipeline.js";
 import { VERSION } from "../version.js";
 import { docsUrl } from "../docs.js";
 import { ladderOf } from "./ladder.js";
-import { ladderSvg } from "./ladder-svg.js";
+import { esc, ladderSvg } from "./ladder-svg.js";
+import { describeTuple } from "../analyzer/words.js";
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const endpoint = (a: { ip: string; port: number | null } | null) => (a ? `${a.ip}:${a.port ?? "?"}` : "?");
 
 /** The text of cited lines, by "input:line" (evidence-text.ts reads them). */
 export type LineTexts = ReadonlyMap<string, string>;
@@ -36,7 +35,7 @@ svg .gap { fill: #555; } svg .host { font-weight: 600; }
 function attemptsTable(attempts: readonly AttemptReport[]): string {
   const rows = attempts.map(
     (a) =>
-      `<tr id="attempt-${a.id}"><td>${a.id}</td><td>${esc(endpoint(a.client))} \u2192 ${esc(endpoint(a.server))}</td>` +
+      `<tr id="attempt-${a.id}"><td>${a.id}</td><td>${esc(describeTuple(a.client, a.server))}</td>` +
         `<td class="outcome-${a.outcome}">${esc(a.outcome)}</td><td>${esc(a.errno ?? "")}</td><td>${a.syn.sent}</td>` +
         `<td>${a.firewall ? esc(`${a.firewall.target} ${a.firewall.chain}${a.firewall.rule === null ? " policy" : ` #${a.firewall.rule}`}`) : ""}</td>` +
         `<td>${esc(a.summary)}</td></tr>`,

@@ -1,7 +1,7 @@
 // A ladder (ladder.ts) as SVG: time runs down, the client on the left, the
 // server on the right. Every mark carries its time in data-t, so that a test
 // (or a reader's tool) can read the figure back.
-import type { Ladder } from "./ladder.js";
+import { ladderTime, ruleName, type Ladder } from "./ladder.js";
 
 const WIDTH = 640;
 const CLIENT_X = 150;
@@ -13,10 +13,8 @@ const TOP = 70;
 const AXIS = 560;
 const MIN_STEP = 24;
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const trim = (fixed: string) => fixed.replace(/\.?0+$/, "");
-/** A time as a person reads it: seconds, or milliseconds under one. */
-const secs = (t: number) => (t === 0 || t >= 1 ? `${trim(t.toFixed(3))} s` : `${trim((t * 1000).toFixed(3))} ms`);
+/** Text in HTML and SVG: the characters markup gives a meaning to, escaped. */
+export const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** y for each time: proportional, but never closer than MIN_STEP to the mark before. */
 function scale(times: number[]): (t: number) => number {
@@ -30,11 +28,6 @@ function scale(times: number[]): (t: number) => number {
     last = y;
   }
   return (t) => Math.round(ys.get(t)!);
-}
-
-function ruleName(r: NonNullable<Ladder["rule"]>): string {
-  const where = r.number === null ? `${r.chain} policy` : `${r.chain} rule ${r.number}`;
-  return `${r.target} (${r.table ? `${r.table} ` : ""}${where})`;
 }
 
 export function ladderSvg(l: Ladder, id: string): string {
@@ -62,13 +55,13 @@ export function ladderSvg(l: Ladder, id: string): string {
     const yy = y(t);
     out.push(
       `<g class="syn" data-t="${t}"><line x1="${CLIENT_X}" y1="${yy}" x2="${synEnd}" y2="${yy + 8}" marker-end="url(#${id}-arrow)"/>` +
-        `<text x="${(CLIENT_X + synEnd) / 2}" y="${yy - 4}" text-anchor="middle">SYN${i === 0 ? "" : " (retransmitted)"} at ${secs(t)}</text>` +
+        `<text x="${(CLIENT_X + synEnd) / 2}" y="${yy - 4}" text-anchor="middle">SYN${i === 0 ? "" : " (retransmitted)"} at ${ladderTime(t)}</text>` +
         (taken ? `<text class="lost" x="${synEnd + 2}" y="${yy + 12}">\u2715</text>` : "") +
         `</g>`,
     );
     if (i > 0) {
       const gap = Math.round((t - l.syns[i - 1]!) * 1e6) / 1e6;
-      out.push(`<text class="gap" data-gap="${gap}" x="${CLIENT_X - 12}" y="${(y(l.syns[i - 1]!) + yy) / 2 + 4}" text-anchor="end">+${secs(gap)}</text>`);
+      out.push(`<text class="gap" data-gap="${gap}" x="${CLIENT_X - 12}" y="${(y(l.syns[i - 1]!) + yy) / 2 + 4}" text-anchor="end">+${ladderTime(gap)}</text>`);
     }
   });
   if (l.answer) {
@@ -77,7 +70,7 @@ export function ladderSvg(l: Ladder, id: string): string {
     const name = { "syn-ack": "SYN-ACK", rst: "RST", icmp: "ICMP unreachable" }[l.answer.kind];
     out.push(
       `<g class="answer" data-kind="${l.answer.kind}" data-t="${l.answer.at}"><line x1="${from}" y1="${yy}" x2="${CLIENT_X}" y2="${yy + 8}" marker-end="url(#${id}-arrow)"/>` +
-        `<text x="${(CLIENT_X + from) / 2}" y="${yy - 4}" text-anchor="middle">${name}${l.answer.from ? ` from ${esc(l.answer.from)}` : ""} at ${secs(l.answer.at)}</text></g>`,
+        `<text x="${(CLIENT_X + from) / 2}" y="${yy - 4}" text-anchor="middle">${name}${l.answer.from ? ` from ${esc(l.answer.from)}` : ""} at ${ladderTime(l.answer.at)}</text></g>`,
     );
   }
   if (l.end) {
@@ -85,7 +78,7 @@ export function ladderSvg(l: Ladder, id: string): string {
     const who = l.end.by === "kernel" ? "connect() returns" : "the application gives up";
     out.push(
       `<g class="give-up" data-t="${l.end.at}" data-errno="${esc(l.end.errno ?? "")}"><line x1="${CLIENT_X - 60}" y1="${yy}" x2="${CLIENT_X + 60}" y2="${yy}"/>` +
-        `<text x="${CLIENT_X + 66}" y="${yy + 4}">${who} ${esc(l.end.errno ?? "")} at ~${secs(l.end.at)}</text></g>`,
+        `<text x="${CLIENT_X + 66}" y="${yy + 4}">${who} ${esc(l.end.errno ?? "")} at ~${ladderTime(l.end.at)}</text></g>`,
     );
   }
   out.push("</svg>");

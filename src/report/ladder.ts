@@ -3,6 +3,7 @@
 // took the SYNs, and when the kernel gave up with which errno. Made from the
 // report's facts alone; the HTML page draws it as SVG, --timeline as text.
 import type { AttemptReport } from "../analysis.js";
+import { describeAddress } from "../analyzer/words.js";
 
 export interface Ladder {
   client: string;
@@ -17,7 +18,17 @@ export interface Ladder {
   end: { at: number; errno: string | null; by: "kernel" | "application" } | null;
 }
 
-const endpoint = (a: { ip: string; port: number | null } | null) => (a ? `${a.ip.includes(":") ? `[${a.ip}]` : a.ip}:${a.port ?? "?"}` : "?");
+/** A time on a ladder as a person reads it: seconds, or milliseconds under one. */
+export function ladderTime(t: number): string {
+  return t === 0 || t >= 1 ? `${trimZeros(t.toFixed(3))} s` : `${trimZeros((t * 1000).toFixed(3))} ms`;
+}
+
+const trimZeros = (fixed: string) => fixed.replace(/\.?0+$/, "");
+
+/** "DROP (filter INPUT rule 1)", "DROP (filter INPUT policy)". */
+export function ruleName(r: NonNullable<Ladder["rule"]>): string {
+  return `${r.target} (${r.table ? `${r.table} ` : ""}${r.chain}${r.number === null ? " policy" : ` rule ${r.number}`})`;
+}
 
 /** The ladder of an attempt whose SYNs were seen with their times; null for one without (a socket row, a trace alone, -t). */
 export function ladderOf(a: AttemptReport): Ladder | null {
@@ -30,7 +41,7 @@ export function ladderOf(a: AttemptReport): Ladder | null {
   if (a.outcome === "timeout" && a.inferred.timeoutSeconds !== null) end = { at: a.inferred.timeoutSeconds, errno: a.errno, by: "kernel" };
   else if (a.outcome === "app-timeout" && a.durationSeconds !== null) end = { at: round6(a.durationSeconds), errno: a.errno, by: "application" };
   else if (answer && a.errno) end = { at: answer.at, errno: a.errno, by: "kernel" };
-  return { client: endpoint(a.client), server: endpoint(a.server), syns, answer, rule, end };
+  return { client: a.client ? describeAddress(a.client) : "?", server: describeAddress(a.server), syns, answer, rule, end };
 }
 
 /** Microseconds, as the tools print them (sums of doubles carry noise). */

@@ -3,11 +3,11 @@
 import type { AttemptReport } from "../analysis.js";
 import type { PipelineResult } from "../pipeline.js";
 import { lineKey, type LineTexts } from "./html.js";
+import { describeTuple } from "../analyzer/words.js";
 import { docsPath, docsUrl } from "../docs.js";
 
 /** Table cells hold no pipe and no line break. */
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-const endpoint = (a: { ip: string; port: number | null } | null) => (a ? `${a.ip}:${a.port ?? "?"}` : "?");
 /** Listed attempts: those that did not simply connect, unless that is all there is. */
 const MAX_LISTED = 200;
 
@@ -24,7 +24,7 @@ export function markdownReport(result: PipelineResult, attempts: readonly Attemp
     out.push("| # | connection | outcome | errno | SYNs | rule | what happened |", "| --- | --- | --- | --- | --- | --- | --- |");
     for (const a of listed) {
       const rule = a.firewall ? `${a.firewall.target} ${a.firewall.chain}${a.firewall.rule === null ? " policy" : ` #${a.firewall.rule}`}` : "";
-      out.push(`| ${a.id} | ${cell(`${endpoint(a.client)} -> ${endpoint(a.server)}`)} | ${a.outcome} | ${a.errno ?? ""} | ${a.syn.sent} | ${cell(rule)} | ${cell(a.summary)} |`);
+      out.push(`| ${a.id} | ${cell(describeTuple(a.client, a.server))} | ${a.outcome} | ${a.errno ?? ""} | ${a.syn.sent} | ${cell(rule)} | ${cell(a.summary)} |`);
     }
     if (listed.length < (notable.length > 0 ? notable : sorted).length) out.push("", `(the first ${MAX_LISTED} are listed)`);
     out.push("");

@@ -2,16 +2,9 @@
 // down, one line per event, the SYNs drawn across to the server or to the
 // rule that took them.
 import type { AttemptReport } from "../analysis.js";
-import { ladderOf, type Ladder } from "./ladder.js";
+import { ladderOf, ladderTime, ruleName, type Ladder } from "./ladder.js";
 
 const ARROW = 34;
-/** A time as a person reads it: seconds, or milliseconds under one. */
-const secs = (t: number) => (t === 0 || t >= 1 ? `${trim(t.toFixed(3))} s` : `${trim((t * 1000).toFixed(3))} ms`);
-const trim = (fixed: string) => fixed.replace(/\.?0+$/, "");
-
-function ruleName(r: NonNullable<Ladder["rule"]>): string {
-  return `${r.target} (${r.table ? `${r.table} ` : ""}${r.chain}${r.number === null ? " policy" : ` rule ${r.number}`})`;
-}
 
 /** Lines of the ladder, under a title line. */
 export function timelineText(l: Ladder, title: string): string {
@@ -20,7 +13,7 @@ export function timelineText(l: Ladder, title: string): string {
   l.syns.forEach((t, i) => {
     const label = i === 0 ? " SYN " : " SYN (again) ";
     const line = `${label}${"-".repeat(ARROW - label.length - 1)}${taken ? "x" : ">"}`;
-    events.push({ at: t, text: `|${line}${taken ? ` ${ruleName(l.rule!)}` : "|"}${i > 0 ? `   +${secs(t - l.syns[i - 1]!)}` : ""}` });
+    events.push({ at: t, text: `|${line}${taken ? ` ${ruleName(l.rule!)}` : "|"}${i > 0 ? `   +${ladderTime(t - l.syns[i - 1]!)}` : ""}` });
   });
   if (l.answer) {
     const name = { "syn-ack": "SYN-ACK", rst: "RST", icmp: "ICMP unreachable" }[l.answer.kind];
@@ -29,12 +22,12 @@ export function timelineText(l: Ladder, title: string): string {
   }
   if (l.end) {
     const who = l.end.by === "kernel" ? "connect() returns" : "the application gives up";
-    events.push({ at: l.end.at, text: `=== ${who} ${l.end.errno ?? ""} at ~${secs(l.end.at)}`.trimEnd() });
+    events.push({ at: l.end.at, text: `=== ${who} ${l.end.errno ?? ""} at ~${ladderTime(l.end.at)}`.trimEnd() });
   }
   events.sort((x, y) => x.at - y.at);
-  const width = Math.max(...events.map((e) => secs(e.at).length));
+  const width = Math.max(...events.map((e) => ladderTime(e.at).length));
   const out = [title, `${" ".repeat(width + 2)}client ${l.client}  ->  server ${l.server}`];
-  for (const e of events) out.push(`${secs(e.at).padStart(width)}  ${e.text}`);
+  for (const e of events) out.push(`${ladderTime(e.at).padStart(width)}  ${e.text}`);
   return `${out.join("\n")}\n`;
 }
 
