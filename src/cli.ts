@@ -7,10 +7,11 @@ import { expandSources, followSource, probeStdin, stdinSource, type InputSource 
 import { checkExitCode, EXIT, exitCode, FAIL_ON_VALUES, parseFailOn, uselessFolders, type RunFacts } from "./exit-code.js";
 import { caseDirs, runCase, type CaseResult } from "./check.js";
 import { caseText, checkSummary } from "./report/check.js";
-import type { AttemptReport, Outcome } from "./analysis.js";
+import type { Outcome } from "./analysis.js";
 import { htmlReport } from "./report/html.js";
 import { markdownReport } from "./report/markdown.js";
 import { TimelineReport } from "./report/timeline.js";
+import { PageAttempts, shownDiagnoses } from "./report/page-attempts.js";
 import { lineTexts } from "./report/evidence-text.js";
 import { runPipeline, type PipelineOptions, type PipelineResult, type Progress, type UnparsedLine } from "./pipeline.js";
 import { progressLine } from "./report/progress.js";
@@ -172,12 +173,12 @@ async function analyzeLive(
 /** The HTML and Markdown pages: on standard output when they are the report's form, and to the files named; false when a file cannot be written. */
 async function writePages(
   result: PipelineResult,
-  attempts: readonly AttemptReport[],
+  attempts: PageAttempts,
   form: ReportFormat,
   files: { html: string | undefined; markdown: string | undefined },
   io: CliIo,
 ): Promise<boolean> {
-  const texts = await lineTexts(result.diagnoses.flatMap((d) => d.evidence));
+  const texts = await lineTexts(shownDiagnoses(result.diagnoses).shown.flatMap((d) => d.evidence));
   const render = { html: () => htmlReport(result, attempts, texts), markdown: () => markdownReport(result, attempts, texts) };
   if (form === "html" || form === "markdown") io.stdout(render[form]());
   let ok = true;
@@ -297,7 +298,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         const json = form === "json" ? new JsonReportWriter(io.stdout) : null;
         const table = form === "table" ? new TableReport({ width: terminalWidth(io), explain: args.explain, all: args.all }) : null;
         // pages (HTML, Markdown) list every attempt: they keep them all
-        const pages = form === "html" || form === "markdown" || args.html !== undefined || args.markdown !== undefined ? ([] as AttemptReport[]) : null;
+        const pages = form === "html" || form === "markdown" || args.html !== undefined || args.markdown !== undefined ? new PageAttempts() : null;
         // text ladders go under the table (they would break a JSON or HTML document)
         const timeline = args.timeline && form === "table" ? new TimelineReport() : null;
         const progress = io.stderrIsTerminal ? progressLine(io.stderr) : null;
@@ -311,7 +312,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
               outcomes.add(a.outcome);
               json?.attempt(a);
               table?.attempt(a);
-              pages?.push(a);
+              pages?.add(a);
               timeline?.attempt(a);
             },
             ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),

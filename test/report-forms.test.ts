@@ -120,3 +120,45 @@ describe("a firewall rule in words", () => {
     expect(messages[0]).not.toMatch(/360|--|\*/);
   });
 });
+
+describe("pages of a large capture", () => {
+  it("list the attempts that need attention, up to 200, count the rest, and draw up to 50 ladders", async () => {
+    const { PageAttempts, MAX_LISTED, MAX_LADDERS } = await import("../src/report/page-attempts.js");
+    const { htmlReport } = await import("../src/report/html.js");
+    const { markdownReport } = await import("../src/report/markdown.js");
+    const { analyzeFiles } = await import("../src/index.js");
+    // a real timeout, and a real clean connection, repeated as a large capture would hold them
+    const [timeout] = (await analyzeFiles([drop[0]!])).attempts;
+    const [clean] = (await analyzeFiles([join(FIXTURES, "established-http", "tcpdump-nn.txt")])).attempts;
+    const pages = new PageAttempts();
+    for (let i = 0; i < 1000; i++) pages.add({ ...(i % 4 === 0 ? timeout! : clean!), id: i + 1 });
+    expect(pages.total).toBe(1000);
+    expect(pages.troubled).toBe(250);
+    expect(pages.listed).toHaveLength(MAX_LISTED);
+    expect(pages.listed.every((a) => a.outcome === "timeout")).toBe(true);
+    expect(pages.unlisted).toBe(50);
+    const result = { inputs: [], unparsed: [], errors: [], attempts: [], diagnoses: [] };
+    const html = htmlReport(result, pages, new Map());
+    expect(html.match(/<figure class="attempt-ladder"/g)).toHaveLength(MAX_LADDERS);
+    expect(html).toContain(`${MAX_LISTED - MAX_LADDERS} more listed attempts are not drawn.`);
+    expect(html).toContain("50 more attempts like these are not listed");
+    expect(html).toContain("1000 attempts: 250 timeout, 750 established");
+    expect(markdownReport(result, pages, new Map())).toContain("(50 more attempts like these are not listed: --json lists every attempt)");
+  });
+
+  it("show 20 diagnoses of a code and count the others", async () => {
+    const { PageAttempts } = await import("../src/report/page-attempts.js");
+    const { htmlReport } = await import("../src/report/html.js");
+    const { markdownReport } = await import("../src/report/markdown.js");
+    const { analyzeFiles } = await import("../src/index.js");
+    const real = (await analyzeFiles([refused])).diagnoses.find((d) => d.code === "CONNECTION_REFUSED")!;
+    const diagnoses = Array.from({ length: 30 }, (_, i) => ({ ...real, attempts: [i + 1] }));
+    const result = { inputs: [], unparsed: [], errors: [], attempts: [], diagnoses };
+    const html = htmlReport(result, new PageAttempts(), new Map());
+    expect(html.match(/<article class="diagnosis/g)).toHaveLength(20);
+    expect(html).toContain("10 more CONNECTION_REFUSED diagnoses (--json lists them).");
+    const md = markdownReport(result, new PageAttempts(), new Map());
+    expect(md.match(/^### CONNECTION_REFUSED/gm)).toHaveLength(20);
+    expect(md).toContain("10 more CONNECTION_REFUSED diagnoses (--json lists them).");
+  });
+});

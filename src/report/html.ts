@@ -1,6 +1,6 @@
 // The report as one self-contained HTML page: styles inline, no script, no
-// fetch. A summary, the attempts, a ladder diagram of each attempt that did
-// not simply connect, and the diagnoses with the lines they rest on.
+// fetch. A summary, the attempts that need attention, a ladder diagram of
+// each (up to MAX_LADDERS), and the diagnoses with the lines they rest on.
 import type { AttemptReport, Diagnosis } from "../analysis.js";
 import type { Evidence } from "../events.js";
 import type { PipelineResult } from "../pipeline.js";
@@ -8,6 +8,7 @@ import { VERSION } from "../version.js";
 import { docsUrl } from "../docs.js";
 import { ladderOf } from "./ladder.js";
 import { esc, ladderSvg } from "./ladder-svg.js";
+import { connectedCleanly, MAX_LADDERS, shownDiagnoses, type PageAttempts } from "./page-attempts.js";
 import { describeTuple } from "../analyzer/words.js";
 
 
@@ -45,18 +46,26 @@ function attemptsTable(attempts: readonly AttemptReport[]): string {
 
 function ladders(attempts: readonly AttemptReport[]): string {
   const figures: string[] = [];
+  let undrawn = 0;
   for (const a of attempts) {
-    if (a.outcome === "established" && a.syn.retransmits === 0) continue;
+    if (connectedCleanly(a)) continue;
     const l = ladderOf(a);
     if (!l) continue;
+    if (figures.length >= MAX_LADDERS) {
+      undrawn++;
+      continue;
+    }
     figures.push(`<figure class="attempt-ladder" data-attempt="${a.id}">${ladderSvg(l, `ladder-${a.id}`)}<figcaption>Attempt ${a.id}: ${esc(a.summary)}</figcaption></figure>`);
   }
-  return figures.length === 0 ? "<p>No attempt to draw: every one connected at its first SYN, or none was seen with its times.</p>" : figures.join("\n");
+  if (figures.length === 0) return "<p>No attempt to draw: every one connected at its first SYN, or none was seen with its times.</p>";
+  return figures.join("\n") + (undrawn > 0 ? `\n<p>${undrawn} more listed attempts are not drawn.</p>` : "");
 }
 
-function diagnosesHtml(diagnoses: readonly Diagnosis[], texts: LineTexts): string {
-  if (diagnoses.length === 0) return "<p>No diagnosis.</p>";
-  return diagnoses
+function diagnosesHtml(all: readonly Diagnosis[], texts: LineTexts): string {
+  if (all.length === 0) return "<p>No diagnosis.</p>";
+  const { shown, hidden } = shownDiagnoses(all);
+  const more = [...hidden].map(([code, n]) => `<p>${n} more ${esc(code)} diagnoses (--json lists them).</p>`).join("\n");
+  return shown
     .map((d) => {
       const evidence = d.evidence
         .map((e) => {
@@ -69,32 +78,31 @@ function diagnosesHtml(diagnoses: readonly Diagnosis[], texts: LineTexts): strin
         `<p>${esc(d.message)}</p>${evidence ? `<ul class="evidence">${evidence}</ul>` : ""}</article>`
       );
     })
-    .join("\n");
+    .join("\n") + (more ? `\n${more}` : "");
 }
 
-function summary(result: PipelineResult, attempts: readonly AttemptReport[]): string {
-  const counts = new Map<string, number>();
-  for (const a of attempts) counts.set(a.outcome, (counts.get(a.outcome) ?? 0) + 1);
-  const outcomes = [...counts].map(([o, n]) => `${n} ${esc(o)}`).join(", ");
+function summary(result: PipelineResult, attempts: PageAttempts): string {
+  const outcomes = [...attempts.counts].map(([o, n]) => `${n} ${esc(o)}`).join(", ");
   const inputs = result.inputs
     .map((i) => `<tr><td><code>${esc(i.name)}</code></td><td>${esc(i.format ?? "no tool output")}</td><td>${i.lines}</td><td>${i.parsed}</td><td>${i.unparsed}</td></tr>`)
     .join("\n");
   return (
-    `<p class="counts">${attempts.length} attempt${attempts.length === 1 ? "" : "s"}${outcomes ? `: ${outcomes}` : ""}; ${result.diagnoses.length} diagnos${result.diagnoses.length === 1 ? "is" : "es"}.</p>` +
+    `<p class="counts">${attempts.total} attempt${attempts.total === 1 ? "" : "s"}${outcomes ? `: ${outcomes}` : ""}; ${result.diagnoses.length} diagnos${result.diagnoses.length === 1 ? "is" : "es"}.</p>` +
     `<table class="inputs"><thead><tr><th>input</th><th>read as</th><th>lines</th><th>parsed</th><th>unparsed</th></tr></thead><tbody>${inputs}</tbody></table>`
   );
 }
 
-export function htmlReport(result: PipelineResult, attempts: readonly AttemptReport[], texts: LineTexts): string {
-  const sorted = [...attempts].sort((x, y) => x.id - y.id);
+export function htmlReport(result: PipelineResult, attempts: PageAttempts, texts: LineTexts): string {
+  const listed = attempts.listed;
+  const more = attempts.unlisted > 0 ? `<p>${attempts.unlisted} more attempts like these are not listed (--json lists every attempt).</p>` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="tcpdiag ${esc(VERSION)}"><title>tcpdiag: why the connections failed</title><style>${STYLE}</style></head>
 <body>
 <h1>tcpdiag: why the connections failed</h1>
-<section id="summary"><h2>Summary</h2>${summary(result, sorted)}</section>
-<section id="attempts"><h2>Attempts</h2>${attemptsTable(sorted)}</section>
-<section id="ladders"><h2>Ladder diagrams</h2>${ladders(sorted)}</section>
+<section id="summary"><h2>Summary</h2>${summary(result, attempts)}</section>
+<section id="attempts"><h2>Attempts</h2>${attemptsTable(listed)}${more}</section>
+<section id="ladders"><h2>Ladder diagrams</h2>${ladders(listed)}</section>
 <section id="diagnoses"><h2>Diagnoses</h2>${diagnosesHtml(result.diagnoses, texts)}</section>
 </body></html>
 `;

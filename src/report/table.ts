@@ -7,6 +7,7 @@ import Table from "cli-table3";
 import type { AttemptReport, Diagnosis } from "../analysis.js";
 import { describeAddress, describeTuple } from "../analyzer/words.js";
 import { docsFolder } from "../docs.js";
+import { connectedCleanly } from "./page-attempts.js";
 import type { PipelineResult } from "../pipeline.js";
 
 export interface TableOptions {
@@ -31,11 +32,6 @@ const MAX_EVIDENCE_SHOWN = 3;
 
 const plain = { head: [], border: [], "padding-left": 1, "padding-right": 1 };
 
-/** Established without a retransmitted SYN or SYN-ACK: nothing to look at. */
-function fine(a: AttemptReport): boolean {
-  return a.outcome === "established" && a.syn.retransmits === 0 && a.synAck.retransmits === 0;
-}
-
 export class TableReport {
   private readonly listed: AttemptReport[] = [];
   /** outcome|server -> how many attempts not listed. */
@@ -48,16 +44,16 @@ export class TableReport {
 
   attempt(a: AttemptReport): void {
     this.total++;
-    if (!fine(a)) this.troubled++;
-    if ((this.options.all || !fine(a)) && (this.options.all || this.listed.length < MAX_LISTED)) {
+    if (!connectedCleanly(a)) this.troubled++;
+    if ((this.options.all || !connectedCleanly(a)) && (this.options.all || this.listed.length < MAX_LISTED)) {
       this.listed.push(a);
       return;
     }
     const server = describeAddress(a.server);
-    const key = `${a.outcome}|${server}|${fine(a)}`;
+    const key = `${a.outcome}|${server}|${connectedCleanly(a)}`;
     const r = this.rest.get(key);
     if (r) r.count++;
-    else this.rest.set(key, { outcome: a.outcome, server, count: 1, fine: fine(a) });
+    else this.rest.set(key, { outcome: a.outcome, server, count: 1, fine: connectedCleanly(a) });
   }
 
   render(result: PipelineResult): string {

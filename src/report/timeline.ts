@@ -3,6 +3,7 @@
 // rule that took them.
 import type { AttemptReport } from "../analysis.js";
 import { ladderOf, ladderTime, ruleName, type Ladder } from "./ladder.js";
+import { connectedCleanly, MAX_LADDERS } from "./page-attempts.js";
 
 const ARROW = 34;
 
@@ -31,16 +32,13 @@ export function timelineText(l: Ladder, title: string): string {
   return `${out.join("\n")}\n`;
 }
 
-/** Ladders drawn at most: a capture of a thousand failures is a table's job. */
-const MAX_LADDERS = 50;
-
 /** --timeline: keeps the failed attempts' ladders (a few), draws them at the end. */
 export class TimelineReport {
   private readonly texts: string[] = [];
   private more = 0;
 
   attempt(a: AttemptReport): void {
-    if (a.outcome === "established" && a.syn.retransmits === 0) return;
+    if (connectedCleanly(a)) return;
     const l = ladderOf(a);
     if (!l) return;
     if (this.texts.length >= MAX_LADDERS) {
